@@ -1,0 +1,9 @@
+namespace Platform.Storage;
+
+public enum ObjectStoreProvider
+{
+    FileSystem,
+    S3,
+    Gcs,
+    AzureBlob,
+}

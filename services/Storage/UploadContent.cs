@@ -1,0 +1,150 @@
+using System.Buffers;
+
+namespace Platform.Storage;
+
+/// <summary>
+/// The content of a put, hashed as it is read. It reads up to a threshold ahead, so a provider can send a small object in
+/// one request with its SHA-256 already known, and stream a large one (buffer first, then the rest) through
+/// <see cref="Remainder"/>. Memory stays at one threshold-sized pooled buffer, whatever the object's size.
+/// </summary>
+public sealed class UploadContent : IDisposable
+{
+    private readonly HashingReadStream _hashing;
+    private byte[]? _buffer;
+    private int _buffered;
+
+    private UploadContent(Stream content, int threshold)
+    {
+        _hashing = new HashingReadStream(content);
+        _buffer = ArrayPool<byte>.Shared.Rent(threshold);
+    }
+
+    /// <summary>Reads up to <paramref name="threshold"/> bytes of <paramref name="content"/> ahead.</summary>
+    public static async Task<UploadContent> BeginAsync(Stream content, int threshold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var upload = new UploadContent(content, threshold);
+        try
+        {
+            await upload.FillAsync(threshold, cancellationToken);
+            return upload;
+        }
+        catch
+        {
+            upload.Dispose();
+            throw;
+        }
+    }
+
+    private async Task FillAsync(int threshold, CancellationToken cancellationToken)
+    {
+        // Content of exactly threshold bytes counts as large: its end has not been seen yet, and that is harmless.
+        while (_buffered < threshold)
+        {
+            var read = await _hashing.ReadAsync(_buffer.AsMemory(_buffered, threshold - _buffered), cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+            _buffered += read;
+        }
+    }
+
+    /// <summary>True when the whole content fit under the threshold; <see cref="Sha256"/> and <see cref="Length"/> are then known.</summary>
+    public bool IsSmall => _hashing.ReachedEnd;
+
+    /// <summary>The bytes read ahead: the whole content when <see cref="IsSmall"/>.</summary>
+    public ReadOnlyMemory<byte> Buffered => _buffer.AsMemory(0, _buffered);
+
+    /// <summary>The SHA-256 of the whole content, once it has been read to its end.</summary>
+    public string Sha256 => _hashing.Sha256;
+
+    /// <summary>Bytes of content read so far (the whole size, once read to its end).</summary>
+    public long Length => _hashing.BytesRead;
+
+    /// <summary>True once the content has been read to its end.</summary>
+    public bool IsComplete => _hashing.ReachedEnd;
+
+    /// <summary>The whole content as one forward-only stream: the bytes read ahead, then the rest, still being hashed.</summary>
+    public Stream Remainder => new PrefixedStream(Buffered, _hashing);
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        _hashing.Dispose();
+    }
+
+    /// <summary>Checks the content against the hash the caller said it would have.</summary>
+    public void ThrowIfNotExpected(string store, string key, PutOptions options)
+    {
+        if (options.ExpectedSha256 is { } expected && !string.Equals(Sha256Hex.Normalize(expected), Sha256, StringComparison.Ordinal))
+        {
+            throw new ObjectIntegrityException(store, key, expected, Sha256);
+        }
+    }
+
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+        private long _position;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (!_prefix.IsEmpty && !buffer.IsEmpty)
+            {
+                return TakePrefix(buffer);
+            }
+            var read = rest.Read(buffer);
+            _position += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_prefix.IsEmpty && !buffer.IsEmpty)
+            {
+                return TakePrefix(buffer.Span);
+            }
+            var read = await rest.ReadAsync(buffer, cancellationToken);
+            _position += read;
+            return read;
+        }
+
+        private int TakePrefix(Span<byte> buffer)
+        {
+            var count = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..count].CopyTo(buffer);
+            _prefix = _prefix[count..];
+            _position += count;
+            return count;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException("The length of streamed content is not known in advance.");
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException("Upload content reads forward only.");
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("Upload content reads forward only.");
+        public override void SetLength(long value) => throw new NotSupportedException("Upload content is read-only.");
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Upload content is read-only.");
+    }
+}
