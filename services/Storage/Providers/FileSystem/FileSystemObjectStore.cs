@@ -75,12 +75,12 @@ public sealed class FileSystemObjectStore : ObjectStore
         {
             throw new ObjectStoreException($"Key '{key}' in store '{Name}' is a prefix of other keys; the file system store cannot hold both.");
         }
-        try
+        if (overwrite)
         {
-            // rename(2) replaces atomically; without overwrite, .NET links then unlinks, which fails atomically if the path exists.
-            File.Move(stagingPath, path, overwrite);
+            // rename(2) replaces the old file atomically: a reader holds either the old inode or the new one.
+            File.Move(stagingPath, path, overwrite: true);
         }
-        catch (IOException) when (!overwrite && File.Exists(path))
+        else if (!HardLink.TryCreate(stagingPath, path))
         {
             throw new ObjectAlreadyExistsException(Name, key);
         }
