@@ -7,13 +7,12 @@ namespace Platform.Storage;
 /// When opened with <see cref="ReadOptions.VerifySha256"/>, reading to the end throws <see cref="ObjectIntegrityException"/>
 /// if the bytes do not hash to the recorded SHA-256.
 /// </summary>
-public sealed class ObjectReadStream : Stream
+public sealed class ObjectReadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly string _store;
     private readonly IDisposable? _owner;
     private IncrementalHash? _hash;
-    private long _position;
 
     public ObjectReadStream(string store, ObjectInfo info, Stream inner, bool verify, IDisposable? owner = null)
     {
@@ -36,19 +35,14 @@ public sealed class ObjectReadStream : Stream
     /// <summary>The object as the store described it when the read began.</summary>
     public ObjectInfo Info { get; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
+    protected override int ReadCore(Span<byte> buffer)
     {
         var read = _inner.Read(buffer);
         Observe(buffer[..read], buffer.Length);
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken);
         Observe(buffer.Span[..read], buffer.Length);
@@ -57,7 +51,6 @@ public sealed class ObjectReadStream : Stream
 
     private void Observe(ReadOnlySpan<byte> data, int requested)
     {
-        _position += data.Length;
         if (_hash is null)
         {
             return;
@@ -80,24 +73,7 @@ public sealed class ObjectReadStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException("Use Info.Size for the object's size.");
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException("An object stream reads forward only; open a range instead.");
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("An object stream reads forward only; open a range instead.");
-    public override void SetLength(long value) => throw new NotSupportedException("An object stream is read-only.");
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("An object stream is read-only.");
 
     protected override void Dispose(bool disposing)
     {

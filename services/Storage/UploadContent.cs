@@ -87,64 +87,22 @@ public sealed class UploadContent : IDisposable
         }
     }
 
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardReadStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
-        private long _position;
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        protected override int ReadCore(Span<byte> buffer) =>
+            !_prefix.IsEmpty && !buffer.IsEmpty ? TakePrefix(buffer) : rest.Read(buffer);
 
-        public override int Read(Span<byte> buffer)
-        {
-            if (!_prefix.IsEmpty && !buffer.IsEmpty)
-            {
-                return TakePrefix(buffer);
-            }
-            var read = rest.Read(buffer);
-            _position += read;
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_prefix.IsEmpty && !buffer.IsEmpty)
-            {
-                return TakePrefix(buffer.Span);
-            }
-            var read = await rest.ReadAsync(buffer, cancellationToken);
-            _position += read;
-            return read;
-        }
+        protected override ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+            !_prefix.IsEmpty && !buffer.IsEmpty ? ValueTask.FromResult(TakePrefix(buffer.Span)) : rest.ReadAsync(buffer, cancellationToken);
 
         private int TakePrefix(Span<byte> buffer)
         {
             var count = Math.Min(buffer.Length, _prefix.Length);
             _prefix.Span[..count].CopyTo(buffer);
             _prefix = _prefix[count..];
-            _position += count;
             return count;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException("The length of streamed content is not known in advance.");
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException("Upload content reads forward only.");
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("Upload content reads forward only.");
-        public override void SetLength(long value) => throw new NotSupportedException("Upload content is read-only.");
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Upload content is read-only.");
     }
 }
