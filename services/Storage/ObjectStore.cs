@@ -39,6 +39,12 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
         {
             throw new ArgumentException("Only whole-object reads can be verified against the object's SHA-256.", nameof(options));
         }
+        if (options.Range is { Length: 0 })
+        {
+            // No backend accepts an empty HTTP range; the answer is known without reading.
+            var info = await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key);
+            return new ObjectReadStream(Name, info, Stream.Null, verify: false);
+        }
         return await OpenReadCoreAsync(key, options, cancellationToken);
     }
 
