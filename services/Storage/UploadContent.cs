@@ -56,6 +56,9 @@ public sealed class UploadContent : IDisposable
     /// <summary>The bytes read ahead: the whole content when <see cref="IsSmall"/>.</summary>
     public ReadOnlyMemory<byte> Buffered => _buffer.AsMemory(0, _buffered);
 
+    /// <summary>The bytes read ahead as a read-only stream over the same buffer (no copy).</summary>
+    public MemoryStream OpenBuffered() => new(_buffer!, 0, _buffered, writable: false);
+
     /// <summary>The SHA-256 of the whole content, once it has been read to its end.</summary>
     public string Sha256 => _hashing.Sha256;
 

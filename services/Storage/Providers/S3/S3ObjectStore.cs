@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -71,7 +69,7 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
             {
                 BucketName = _bucket,
                 Key = key,
-                InputStream = AsStream(upload.Buffered),
+                InputStream = upload.OpenBuffered(),
                 ContentType = options.ContentType,
                 IfNoneMatch = options.Overwrite ? null : "*",
             };
@@ -83,7 +81,7 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
             var stagingKey = ObjectKey.NewStagingKey();
             try
             {
-                await new S3MultipartUpload(_client, _bucket, stagingKey).UploadAsync(upload.Remainder, cancellationToken);
+                await S3MultipartUpload.UploadAsync(_client, _bucket, stagingKey, upload.Remainder, cancellationToken);
                 upload.ThrowIfNotExpected(Name, key, options);
                 await CopyAsync(stagingKey, upload.Length, key, MetadataWithHash(options, upload.Sha256), options, cancellationToken);
             }
@@ -284,9 +282,4 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
         SplitMetadata(metadata.Keys.ToDictionary(
             name => (name.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? name[MetadataPrefix.Length..] : name).Replace('-', '_'),
             name => metadata[name]));
-
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
 }
