@@ -1,3 +1,5 @@
-// PLACEHOLDER: being written by a helper.
-var app = WebApplication.CreateBuilder(args).Build();
+using Platform.GcsEmulator;
+
+// dotnet run --project services/GcsEmulator -- --urls http://127.0.0.1:4443 --data ./gcs-data
+var app = GcsEmulatorApp.Build(args);
 app.Run();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Azure;
@@ -6,7 +5,6 @@ using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Azure.Storage.Sas;
 using Platform.Storage.Configuration;
 
 namespace Platform.Storage.Providers.AzureBlob;
@@ -16,99 +14,123 @@ namespace Platform.Storage.Providers.AzureBlob;
 /// <para>
 /// Small objects go up in one Put Blob with metadata <c>sha256</c> already set. A large object is staged as uncommitted blocks
 /// (invisible to readers) and made visible by one Put Block List that carries the metadata, known by then: the commit is the
-/// atomic moment, conditional (<c>If-None-Match: *</c>) for a create-only put. Uncommitted blocks belong to the blob name, so
-/// when two writers stage large objects under the same name at once, the first commit discards the other's blocks and the
-/// other's commit fails: that writer gets <see cref="ObjectAlreadyExistsException"/> (create-only) or an
-/// <see cref="ObjectStoreException"/> saying it lost a race (overwrite), never a mixed object.
+/// atomic moment, conditional (<c>If-None-Match: *</c>) for a create-only put.
+/// </para>
+/// <para>
+/// Uncommitted blocks belong to the blob name, and a commit or Put Blob by another writer to that name discards them. So when
+/// two writers put the same key at once, a large upload that loses the race fails at its commit: with
+/// <see cref="ObjectAlreadyExistsException"/> (create-only) or an <see cref="ObjectStoreException"/> telling the caller to
+/// retry (overwrite); never with a mixed object, since every upload's block ids carry its own prefix. The alternative, staging
+/// under a private name and copying into place, is not atomic on Azure (a pending Copy Blob leaves the destination partial),
+/// and re-staging blocks from that copy with Put Block From URL writes every byte twice to only narrow the same race.
 /// </para>
 /// </summary>
-public sealed class AzureBlobObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
+public sealed partial class AzureBlobObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
 {
+    /// <summary>What the service records for a blob written without a content type; put results report the same.</summary>
+    private const string DefaultContentType = "application/octet-stream";
+
     private readonly BlobContainerClient _container;
     private readonly int _smallObjectThreshold;
 
     public AzureBlobObjectStore(string name, ObjectStoreOptions options)
         : base(name, options.DefaultCloud)
     {
+        if (string.IsNullOrWhiteSpace(options.Container))
+        {
+            throw new InvalidOperationException($"Storage:Stores:{name}:Container is required for an AzureBlob store.");
+        }
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             throw new InvalidOperationException(
-                $"Storage:Stores:{name}: the AzureBlob provider needs a ConnectionString (an account key or SAS); " +
-                "Entra ID / workload identity sign-in is not wired in yet.");
+                $"Storage:Stores:{name}: the AzureBlob provider needs a ConnectionString (with an account key or a SAS); an Endpoint " +
+                "alone would need Entra ID sign-in, which is not wired in yet.");
         }
-        var clientOptions = new BlobClientOptions();
-        // Azurite cannot validate CRC64 transfer checksums; MD5 works everywhere. Downloads are checked end to end by SHA-256.
-        clientOptions.TransferValidation.Upload.ChecksumAlgorithm = StorageChecksumAlgorithm.MD5;
-        clientOptions.TransferValidation.Download.ChecksumAlgorithm = StorageChecksumAlgorithm.None;
-        _container = new BlobContainerClient(options.ConnectionString, options.Container, clientOptions);
+        _container = new BlobContainerClient(options.ConnectionString, options.Container, ClientOptions());
         _smallObjectThreshold = options.SmallObjectThreshold;
+    }
+
+    private static BlobClientOptions ClientOptions()
+    {
+        var options = new BlobClientOptions();
+        // The service checks every upload body against an MD5 computed here, so bytes damaged on the way are refused instead of
+        // stored under a SHA-256 they do not have. CRC64 (the SDK's Auto) is cheaper, but Azurite rejects its request format.
+        options.TransferValidation.Upload.ChecksumAlgorithm = StorageChecksumAlgorithm.MD5;
+        // The service MD5s at most 4 MiB of a download, so downloads are not checked in transit; ReadOptions.VerifySha256 checks
+        // whole reads end to end instead.
+        options.TransferValidation.Download.ChecksumAlgorithm = StorageChecksumAlgorithm.None;
+        return options;
     }
 
     public override ObjectStoreProvider Provider => ObjectStoreProvider.AzureBlob;
 
-    public override async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
-        await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    public override async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException exception)
+        {
+            throw Failure($"creating container '{_container.Name}'", exception);
+        }
+    }
 
     protected override async Task<ObjectInfo> PutCoreAsync(string key, Stream content, PutOptions options, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlockBlobClient(key);
-        var conditions = options.Overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        var headers = new BlobHttpHeaders { ContentType = options.ContentType };
+        var headers = new BlobHttpHeaders { ContentType = options.ContentType ?? DefaultContentType };
         using var upload = await UploadContent.BeginAsync(content, _smallObjectThreshold, cancellationToken);
-        await CreateOnlyAware(key, options, async () =>
+        BlobContentInfo written;
+        try
         {
             if (upload.IsSmall)
             {
                 upload.ThrowIfNotExpected(Name, key, options);
-                await blob.UploadAsync(upload.OpenBuffered(), new BlobUploadOptions
+                written = await blob.UploadAsync(upload.OpenBuffered(), new BlobUploadOptions
                 {
                     HttpHeaders = headers,
                     Metadata = MetadataWithHash(options, upload.Sha256),
-                    Conditions = conditions,
+                    Conditions = CreateOnly(options),
                 }, cancellationToken);
-                return;
             }
-
-            // Block ids must all have the same length; a per-upload prefix keeps concurrent uploads' blocks apart.
-            var uploadId = Guid.NewGuid().ToString("n");
-            var blockIds = await PartedUpload.UploadAsync(upload.Remainder, async (partNumber, part, token) =>
+            else
             {
-                var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{uploadId}-{partNumber:d6}"));
-                await blob.StageBlockAsync(blockId, part, cancellationToken: token);
-                return blockId;
-            }, cancellationToken);
-            upload.ThrowIfNotExpected(Name, key, options);
-            await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
-            {
-                HttpHeaders = headers,
-                Metadata = MetadataWithHash(options, upload.Sha256),
-                Conditions = conditions,
-            }, cancellationToken);
-        });
-        return await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectStoreException($"Object '{key}' vanished from store '{Name}' right after it was written.");
+                // The commit decides, but a create-only put should not send gigabytes only to be refused at the end.
+                if (!options.Overwrite && await blob.ExistsAsync(cancellationToken))
+                {
+                    throw new ObjectAlreadyExistsException(Name, key);
+                }
+                var blockIds = await StageBlocksAsync(blob, upload.Remainder, cancellationToken);
+                upload.ThrowIfNotExpected(Name, key, options);
+                written = await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
+                {
+                    HttpHeaders = headers,
+                    Metadata = MetadataWithHash(options, upload.Sha256),
+                    Conditions = CreateOnly(options),
+                }, cancellationToken);
+            }
+        }
+        catch (RequestFailedException exception)
+        {
+            throw WriteFailure(key, options, exception);
+        }
+        // Described from what was sent, not read back: a later writer to the key must not change what this put reports.
+        return Info(key, upload.Length, MetadataWithHash(options, upload.Sha256), headers.ContentType, written.LastModified);
     }
 
-    public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Stages the content as uncommitted blocks of <paramref name="blob"/> and returns their ids in order.</summary>
+    private static async Task<IReadOnlyList<string>> StageBlocksAsync(BlockBlobClient blob, Stream content, CancellationToken cancellationToken)
     {
-        ObjectKey.Validate(sourceKey);
-        ObjectKey.Validate(destinationKey);
-        options ??= PutOptions.Default;
-        var source = await GetInfoCoreAsync(sourceKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, sourceKey);
-        var metadata = new Dictionary<string, string>(options.Metadata ?? source.Metadata);
-        if (source.Sha256 is { } sha256)
+        // The per-upload prefix keeps concurrent uploads to one name from committing each other's blocks; the service
+        // wants every block id of a blob to have the same length, which the fixed format gives.
+        var uploadId = Guid.NewGuid().ToString("n");
+        return await PartedUpload.UploadAsync(content, async (partNumber, part, token) =>
         {
-            metadata[Sha256Hex.MetadataName] = sha256;
-        }
-        await CreateOnlyAware(destinationKey, options, async () =>
-        {
-            var copy = await _container.GetBlobClient(destinationKey).StartCopyFromUriAsync(_container.GetBlobClient(sourceKey).Uri, new BlobCopyFromUriOptions
-            {
-                Metadata = metadata,
-                DestinationConditions = options.Overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
-            }, cancellationToken);
-            await copy.WaitForCompletionAsync(cancellationToken);
-        });
-        return await GetInfoCoreAsync(destinationKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, destinationKey);
+            var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{uploadId}-{partNumber:d6}"));
+            await blob.StageBlockAsync(blockId, part, cancellationToken: token);
+            return blockId;
+        }, cancellationToken);
     }
 
     protected override async Task<ObjectReadStream> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
@@ -123,104 +145,129 @@ public sealed class AzureBlobObjectStore : ObjectStore, IServerSideCopy, IPresig
         {
             result = (await _container.GetBlobClient(key).DownloadStreamingAsync(download, cancellationToken)).Value;
         }
-        catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException exception) when (exception.Status == 404)
         {
             throw new ObjectNotFoundException(Name, key, exception);
         }
-        catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.RequestedRangeNotSatisfiable)
+        catch (RequestFailedException exception) when (exception.Status == 416)
         {
             // The range starts at or past the end: by this library's contract, that reads as empty.
             var info = await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key, exception);
             return new ObjectReadStream(Name, info, Stream.Null, verify: false);
         }
+        catch (RequestFailedException exception)
+        {
+            throw Failure($"reading '{key}'", exception);
+        }
 
         var details = result.Details;
-        var (sha256, metadata) = SplitMetadata(details.Metadata);
-        var objectInfo = new ObjectInfo
-        {
-            Key = key,
-            Size = TotalSize(details.ContentRange) ?? details.ContentLength,
-            Sha256 = sha256,
-            ContentType = details.ContentType,
-            LastModified = details.LastModified,
-            Metadata = metadata,
-        };
+        var objectInfo = Info(key, TotalSize(details.ContentRange) ?? details.ContentLength, details.Metadata, details.ContentType, details.LastModified);
         return new ObjectReadStream(Name, objectInfo, result.Content, options.VerifySha256, owner: result);
     }
 
-    protected override async Task<ObjectInfo?> GetInfoCoreAsync(string key, CancellationToken cancellationToken)
+    protected override async Task<ObjectInfo?> GetInfoCoreAsync(string key, CancellationToken cancellationToken) =>
+        await GetPropertiesAsync(key, cancellationToken) is { } properties
+            ? Info(key, properties.ContentLength, properties.Metadata, properties.ContentType, properties.LastModified)
+            : null;
+
+    private async Task<BlobProperties?> GetPropertiesAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var properties = (await _container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-            var (sha256, metadata) = SplitMetadata(properties.Metadata);
-            return new ObjectInfo
-            {
-                Key = key,
-                Size = properties.ContentLength,
-                Sha256 = sha256,
-                ContentType = properties.ContentType,
-                LastModified = properties.LastModified,
-                Metadata = metadata,
-            };
+            return (await _container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
-        catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.NotFound)
+        catch (RequestFailedException exception) when (exception.Status == 404)
         {
             return null;
+        }
+        catch (RequestFailedException exception)
+        {
+            throw Failure($"reading the properties of '{key}'", exception);
         }
     }
 
     protected override async IAsyncEnumerable<ObjectInfo> ListCoreAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, cancellationToken))
+        // Metadata comes with each item, so listings carry the SHA-256 at no extra request.
+        var options = new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = prefix };
+        await using var items = _container.GetBlobsAsync(options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            var (sha256, metadata) = SplitMetadata(item.Metadata);
-            yield return new ObjectInfo
+            try
             {
-                Key = item.Name,
-                Size = item.Properties.ContentLength ?? 0,
-                Sha256 = sha256,
-                ContentType = item.Properties.ContentType,
-                LastModified = item.Properties.LastModified,
-                Metadata = metadata,
-            };
+                if (!await items.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException exception)
+            {
+                throw Failure($"listing '{prefix}'", exception);
+            }
+            var item = items.Current;
+            yield return Info(item.Name, item.Properties.ContentLength ?? 0, item.Metadata, item.Properties.ContentType, item.Properties.LastModified);
         }
     }
 
-    protected override async Task<bool> DeleteCoreAsync(string key, CancellationToken cancellationToken) =>
-        (await _container.GetBlobClient(key).DeleteIfExistsAsync(cancellationToken: cancellationToken)).Value;
-
-    public Uri GetPresignedReadUrl(string key, TimeSpan validFor)
-    {
-        ObjectKey.Validate(key);
-        var blob = _container.GetBlobClient(key);
-        return blob.CanGenerateSasUri
-            ? blob.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow + validFor)
-            : throw new InvalidOperationException($"Store '{Name}' signs in without an account key, so it cannot issue SAS URLs.");
-    }
-
-    /// <summary>Turns the service's refusals of a conditional or racing write into the library's exceptions.</summary>
-    private async Task CreateOnlyAware(string key, PutOptions options, Func<Task> write)
+    protected override async Task<bool> DeleteCoreAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            await write();
+            // Snapshots go with the blob: a deleted key should not keep old content around or refuse to go.
+            return (await _container.GetBlobClient(key).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).Value;
         }
-        catch (RequestFailedException exception) when (exception.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        catch (RequestFailedException exception)
         {
-            throw new ObjectAlreadyExistsException(Name, key, exception);
-        }
-        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.InvalidBlockList)
-        {
-            // Another writer committed this name while our blocks were staged, which discarded them.
-            if (!options.Overwrite)
-            {
-                throw new ObjectAlreadyExistsException(Name, key, exception);
-            }
-            throw new ObjectStoreException($"Object '{key}' in store '{Name}' was written by another client during this upload; nothing of this upload was kept. Retry it.", exception);
+            throw Failure($"deleting '{key}'", exception);
         }
     }
 
+    private static BlobRequestConditions? CreateOnly(PutOptions options) =>
+        options.Overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All };
+
+    /// <summary>Turns the service's refusal of a write into the library's exceptions.</summary>
+    private ObjectStoreException WriteFailure(string key, PutOptions options, RequestFailedException exception)
+    {
+        // If-None-Match: * refused: 409 BlobAlreadyExists (412 from some service versions).
+        if (!options.Overwrite && (Is(exception, BlobErrorCode.BlobAlreadyExists) || exception.Status == 412))
+        {
+            return new ObjectAlreadyExistsException(Name, key, exception);
+        }
+        if (Is(exception, BlobErrorCode.InvalidBlockList))
+        {
+            // Another writer's commit or Put Blob to this name discarded our staged blocks (see the class remarks).
+            return options.Overwrite
+                ? new ObjectStoreException($"Object '{key}' in store '{Name}' was written by another client during this upload; nothing of this upload was kept. Retry it.", exception)
+                : new ObjectAlreadyExistsException(Name, key, exception);
+        }
+        if (Is(exception, BlobErrorCode.Md5Mismatch))
+        {
+            return new ObjectStoreException($"Object '{key}' was damaged on its way to store '{Name}' (MD5 mismatch); nothing of it was stored.", exception);
+        }
+        return Failure($"writing '{key}'", exception);
+    }
+
+    private ObjectStoreException Failure(string action, RequestFailedException exception) =>
+        new($"Store '{Name}' failed {action}: Azure answered {exception.Status} {exception.ErrorCode}.", exception);
+
+    // Compared as strings: converting a null error code to BlobErrorCode throws.
+    private static bool Is(RequestFailedException exception, BlobErrorCode code) => exception.ErrorCode == code.ToString();
+
+    private static ObjectInfo Info(string key, long size, IDictionary<string, string>? storedMetadata, string? contentType, DateTimeOffset? lastModified)
+    {
+        var (sha256, metadata) = SplitMetadata(storedMetadata);
+        return new ObjectInfo
+        {
+            Key = key,
+            Size = size,
+            Sha256 = sha256,
+            ContentType = contentType,
+            LastModified = lastModified,
+            Metadata = metadata,
+        };
+    }
+
+    /// <summary>The object's whole size from a ranged response's <c>Content-Range: bytes a-b/total</c>.</summary>
     private static long? TotalSize(string? contentRange) =>
         contentRange is not null && long.TryParse(contentRange[(contentRange.LastIndexOf('/') + 1)..], out var total) ? total : null;
 }
