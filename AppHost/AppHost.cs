@@ -1,0 +1,16 @@
+using Platform.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var infrastructure = new Provisioning(builder);
+
+// The bus.
+var rabbitmq = infrastructure.AddRabbitMq("rabbitmq");
+
+// Three simulated clouds, each with its own object store behind its real API, and the embedded local store.
+var aws = infrastructure.AddS3Store("aws");
+var gcp = infrastructure.AddGcsStore("gcp");
+var azure = infrastructure.AddAzureBlobStore("azure");
+var local = infrastructure.AddFileSystemStore("local");
+
+infrastructure.ThrowIfAnythingMissing();
+builder.Build().Run();

@@ -1,0 +1,35 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace Platform.AppHost.Tests;
+
+/// <summary>
+/// The whole AppHost, started once for the test class under Aspire.Hosting.Testing, with its own data folder, exactly as
+/// `dotnet run --project AppHost` starts it on this machine (no container runtime: executables and projects).
+/// </summary>
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("platform-apphost-").FullName;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
+            [$"--Platform:DataPath={_dataPath}"], timeout.Token);
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+        Directory.Delete(_dataPath, recursive: true);
+    }
+}

@@ -1,0 +1,88 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Platform.AppHost.Infrastructure;
+using Platform.Storage;
+using Platform.Storage.Configuration;
+using RabbitMQ.Client;
+
+namespace Platform.AppHost.Tests;
+
+public sealed class InfrastructureTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+{
+    private static readonly string[] InfrastructureResources = ["rabbitmq", "aws-storage", "gcp-storage", "azure-storage", "local-storage"];
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_infrastructure_resource_becomes_healthy()
+    {
+        foreach (var resource in InfrastructureResources)
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
+        }
+    }
+
+    [Fact]
+    public async Task Every_resource_says_how_it_was_provided()
+    {
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+
+        foreach (var name in InfrastructureResources)
+        {
+            var resource = model.Resources.Single(resource => resource.Name == name);
+            var snapshot = await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
+            var shown = snapshot.Snapshot.EnvironmentVariables.Select(variable => (variable.Name, variable.Value))
+                .Concat(snapshot.Snapshot.Properties.Select(property => (property.Name, Value: property.Value?.ToString())))
+                .FirstOrDefault(entry => entry.Name == Provisioning.ChoiceVariable);
+            Assert.False(string.IsNullOrWhiteSpace(shown.Value), $"{name} does not show {Provisioning.ChoiceVariable} in the dashboard.");
+            Assert.Contains(resource is ExecutableResource or ProjectResource ? "no container runtime" : "embedded", shown.Value!);
+        }
+    }
+
+    [Fact]
+    public async Task Rabbitmq_accepts_an_amqp_connection_with_its_connection_string()
+    {
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("rabbitmq", Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
+        var connectionString = await fixture.App.GetConnectionStringAsync("rabbitmq", Cancellation);
+
+        var factory = new ConnectionFactory { Uri = new Uri(connectionString!) };
+        await using var connection = await factory.CreateConnectionAsync(Cancellation);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancellation);
+        var queue = await channel.QueueDeclareAsync(exclusive: true, cancellationToken: Cancellation);
+
+        Assert.True(connection.IsOpen);
+        Assert.StartsWith("amq.gen-", queue.QueueName);
+    }
+
+    [Theory]
+    [InlineData("aws-storage", ObjectStoreProvider.S3)]
+    [InlineData("gcp-storage", ObjectStoreProvider.Gcs)]
+    [InlineData("azure-storage", ObjectStoreProvider.AzureBlob)]
+    [InlineData("local-storage", ObjectStoreProvider.FileSystem)]
+    public async Task Each_store_serves_platform_storage_with_the_settings_a_service_would_get(string resourceName, ObjectStoreProvider provider)
+    {
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var store = model.Resources.Single(resource => resource.Name == resourceName).Annotations.OfType<ObjectStoreAnnotation>().Single().Store;
+        var settings = await store.ResolveSettingsAsync(Cancellation);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(setting => KeyValuePair.Create($"Storage:Stores:{store.Name}:{setting.Key}", setting.Value)))
+            .Build();
+        var options = configuration.GetSection("Storage").Get<StorageOptions>()!.Stores[store.Name];
+
+        var objectStore = ObjectStoreFactory.Create(store.Name, options);
+        await objectStore.EnsureCreatedAsync(Cancellation);
+        var content = "hello from the apphost test"u8.ToArray();
+        var stored = await objectStore.PutAsync($"apphost-test/{Guid.NewGuid():n}.txt", new MemoryStream(content), cancellationToken: Cancellation);
+        await using var read = await objectStore.OpenReadAsync(stored.Key, new ReadOptions { VerifySha256 = true }, Cancellation);
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy, Cancellation);
+
+        Assert.Equal(provider, objectStore.Provider);
+        Assert.Equal(content, copy.ToArray());
+        (objectStore as IDisposable)?.Dispose();
+    }
+}
