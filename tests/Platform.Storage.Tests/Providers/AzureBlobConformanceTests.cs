@@ -10,21 +10,25 @@ namespace Platform.Storage.Tests.Providers;
 /// <summary>A container on a real Azurite, started once for the test class.</summary>
 public sealed class AzureBlobStoreFixture : IObjectStoreFixture
 {
-    private const string Container = "conformance";
+    public const string Container = "conformance";
+
     private RunningEmulator? _azurite;
-    private string _connectionString = "";
 
     public ObjectStore Store { get; private set; } = null!;
+
+    /// <summary>Azurite's blob endpoint, <c>http://127.0.0.1:PORT/devstoreaccount1</c>.</summary>
+    public string BlobEndpoint => _azurite!.Endpoint;
+
+    public string ConnectionString => LocalEmulators.AzuriteConnectionString(BlobEndpoint);
 
     public async ValueTask InitializeAsync()
     {
         _azurite = await LocalEmulators.StartAzuriteAsync();
-        _connectionString = LocalEmulators.AzuriteConnectionString(_azurite.Endpoint);
         Store = new AzureBlobObjectStore("azure", new ObjectStoreOptions
         {
             Provider = ObjectStoreProvider.AzureBlob,
             Container = Container,
-            ConnectionString = _connectionString,
+            ConnectionString = ConnectionString,
             SmallObjectThreshold = ObjectStoreConformanceTests<AzureBlobStoreFixture>.SmallObjectThreshold,
         });
         await Store.EnsureCreatedAsync();
@@ -32,7 +36,7 @@ public sealed class AzureBlobStoreFixture : IObjectStoreFixture
 
     public async Task CorruptAsync(string key, CancellationToken cancellationToken)
     {
-        var blob = new BlobContainerClient(_connectionString, Container).GetBlobClient(key);
+        var blob = new BlobContainerClient(ConnectionString, Container).GetBlobClient(key);
         var original = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         await blob.UploadAsync(new MemoryStream(new byte[original.ContentLength]), new BlobUploadOptions { Metadata = original.Metadata }, cancellationToken);
     }
