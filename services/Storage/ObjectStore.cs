@@ -17,7 +17,9 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
 
     public abstract ObjectStoreProvider Provider { get; }
 
-    public StoreCapabilities Capabilities =>
+    /// <summary>By default, the capability interfaces the store implements; a store overrides it when an ability also
+    /// depends on its configuration (an Azure store signed in without an account key cannot issue SAS URLs).</summary>
+    public virtual StoreCapabilities Capabilities =>
         (this is IServerSideCopy ? StoreCapabilities.ServerSideCopy : StoreCapabilities.None)
         | (this is IPresignedUrls ? StoreCapabilities.PresignedUrls : StoreCapabilities.None);
 
@@ -120,7 +122,8 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
         return (sha256, rest);
     }
 
-    private static void ValidatePutOptions(PutOptions options)
+    /// <summary>Checks the options of a put (or a copy): the expected hash's format and the metadata names and values.</summary>
+    protected static void ValidatePutOptions(PutOptions options)
     {
         if (options.ExpectedSha256 is { } expected && !Sha256Hex.IsValid(Sha256Hex.Normalize(expected)))
         {

@@ -13,6 +13,7 @@ public sealed partial class AzureBlobObjectStore
         ObjectKey.Validate(sourceKey);
         ObjectKey.Validate(destinationKey);
         options ??= PutOptions.Default;
+        ValidatePutOptions(options);
         var source = await GetPropertiesAsync(sourceKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, sourceKey);
         var (sha256, sourceMetadata) = SplitMetadata(source.Metadata);
         if (options.ExpectedSha256 is { } expected && !string.Equals(Sha256Hex.Normalize(expected), sha256, StringComparison.Ordinal))
@@ -61,6 +62,10 @@ public sealed partial class AzureBlobObjectStore
                 : (DateTimeOffset?)null;
         return Info(destinationKey, source.ContentLength, metadata, source.ContentType, lastModified);
     }
+
+    /// <summary>SAS URLs need the account key; a store that signs in with a SAS has none to sign with.</summary>
+    public override StoreCapabilities Capabilities =>
+        _container.CanGenerateSasUri ? base.Capabilities : base.Capabilities & ~StoreCapabilities.PresignedUrls;
 
     public Uri GetPresignedReadUrl(string key, TimeSpan validFor)
     {
