@@ -63,6 +63,10 @@ public static class ObjectsApi
         headers["x-goog-stored-content-length"] = record.Size.ToString();
         headers["x-goog-stored-content-encoding"] = "identity";
         headers["x-goog-hash"] = $"crc32c={record.Crc32C},md5={record.Md5Hash}";
+        foreach (var (metadataName, value) in record.Metadata ?? [])
+        {
+            headers["x-goog-meta-" + metadataName] = value;
+        }
         // The open handle keeps this generation's bytes readable even if a newer generation replaces the file meanwhile.
         var content = new FileStream(store.DataPath(record), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 256 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
         return Results.Stream(content, record.ContentType, lastModified: record.Updated, entityTag: new EntityTagHeaderValue($"\"{Wire.ETag(record)}\""), enableRangeProcessing: true);

@@ -14,7 +14,7 @@ namespace Platform.Storage.Providers.Gcs;
 /// Small objects go up in one upload with metadata <c>sha256</c> already set. A large object's hash is known only after its last
 /// byte, so it goes up as a resumable upload to a staging object and is then published under its final name by a rewrite that
 /// sets the metadata; the rewrite is the atomic moment, with <c>ifGenerationMatch=0</c> for a create-only put. Reads fetch the
-/// object's metadata first and then its media for exactly that generation, so size, hash and bytes always agree.
+/// object's media and its description (headers) in one response, so size, hash and bytes always agree.
 /// </para>
 /// </summary>
 public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
@@ -23,6 +23,7 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
     private readonly string _bucket;
     private readonly string? _projectId;
     private readonly int _smallObjectThreshold;
+    private readonly string _downloadBase;
 
     public GcsObjectStore(string name, ObjectStoreOptions options)
         : base(name, options.DefaultCloud)
@@ -33,6 +34,8 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
         _client = options.Endpoint is { } endpoint
             ? new StorageClientBuilder { BaseUri = endpoint.TrimEnd('/') + "/storage/v1/", UnauthenticatedAccess = true }.Build()
             : StorageClient.Create();
+        // Media downloads live beside the JSON API: https://storage.googleapis.com/download/storage/v1/...
+        _downloadBase = _client.Service.BaseUri.Replace("/storage/v1/", "/download/storage/v1/", StringComparison.Ordinal);
     }
 
     public override ObjectStoreProvider Provider => ObjectStoreProvider.Gcs;
@@ -113,37 +116,72 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
         }
     }
 
+    /// <summary>
+    /// One media request: GCS answers downloads with the object's size, generation, content type and user metadata
+    /// (x-goog-meta-*) in headers, so the bytes and their description come from the same generation. A server that leaves
+    /// the metadata out gets one extra metadata request, pinned to the generation being read.
+    /// </summary>
     protected override async Task<ObjectReadStream> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
-        var item = await GetObjectAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key);
-        var info = ToInfo(item);
-        if (options.Range is { } range && range.Offset >= info.Size)
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{_downloadBase}b/{Uri.EscapeDataString(_bucket)}/o/{Uri.EscapeDataString(key)}?alt=media");
+        if (options.Range is { } range)
         {
-            // The range starts at or past the end: by this library's contract, that reads as empty.
-            return new ObjectReadStream(Name, info, Stream.Null, verify: false);
-        }
-
-        // The media link names this generation: if the object is replaced meanwhile, the read fails instead of mixing versions.
-        var request = new HttpRequestMessage(HttpMethod.Get, item.MediaLink);
-        if (options.Range is { } wanted)
-        {
-            request.Headers.Range = new RangeHeaderValue(wanted.Offset, wanted.LastByte is { } last ? Math.Min(last, info.Size - 1) : null);
+            request.Headers.Range = new RangeHeaderValue(range.Offset, range.LastByte);
         }
         var response = await _client.Service.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        try
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.NotFound:
+                    throw new ObjectNotFoundException(Name, key);
+                case HttpStatusCode.RequestedRangeNotSatisfiable:
+                    // The range starts at or past the end: by this library's contract, that reads as empty.
+                    var whole = await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key);
+                    response.Dispose();
+                    return new ObjectReadStream(Name, whole, Stream.Null, verify: false);
+                case var status when !response.IsSuccessStatusCode:
+                    throw new ObjectStoreException($"Reading '{key}' from store '{Name}' failed: HTTP {(int)status}.");
+            }
+            var info = await InfoFromHeadersAsync(key, response, cancellationToken);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new ObjectReadStream(Name, info, stream, options.VerifySha256, owner: response);
+        }
+        catch
         {
             response.Dispose();
-            throw new ObjectNotFoundException(Name, key);
+            throw;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = response.StatusCode;
-            response.Dispose();
-            throw new ObjectStoreException($"Reading '{key}' from store '{Name}' failed: HTTP {(int)status}.");
-        }
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return new ObjectReadStream(Name, info, stream, options.VerifySha256, owner: response);
     }
+
+    private async Task<ObjectInfo> InfoFromHeadersAsync(string key, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        const string metadataPrefix = "x-goog-meta-";
+        var metadata = response.Headers
+            .Where(header => header.Key.StartsWith(metadataPrefix, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(header => header.Key[metadataPrefix.Length..].ToLowerInvariant(), header => header.Value.First());
+        var size = Header(response, "x-goog-stored-content-length") is { } stored && long.TryParse(stored, out var parsed)
+            ? parsed
+            : response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
+        if (!metadata.ContainsKey(Sha256Hex.MetadataName) && long.TryParse(Header(response, "x-goog-generation"), out var generation))
+        {
+            var item = await _client.GetObjectAsync(_bucket, key, new GetObjectOptions { Generation = generation }, cancellationToken);
+            return ToInfo(item);
+        }
+        var (sha256, rest) = SplitMetadata(metadata);
+        return new ObjectInfo
+        {
+            Key = key,
+            Size = size,
+            Sha256 = sha256,
+            ContentType = response.Content.Headers.ContentType?.ToString(),
+            LastModified = response.Content.Headers.LastModified,
+            Metadata = rest,
+        };
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     protected override async Task<ObjectInfo?> GetInfoCoreAsync(string key, CancellationToken cancellationToken) =>
         await GetObjectAsync(key, cancellationToken) is { } item ? ToInfo(item) : null;
