@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Google;
+using Google.Cloud.Storage.V1;
+using Platform.GcsEmulator.Storage;
+using GcsObject = Google.Apis.Storage.v1.Data.Object;
+
+namespace Platform.GcsEmulator.Tests;
+
+/// <summary>The emulator driven by Google.Cloud.Storage.V1, unchanged, and by raw HTTP where the client has no call for a case.</summary>
+public sealed class GcsJsonApiTests(EmulatorHost emulator) : IClassFixture<EmulatorHost>
+{
+    private readonly string _bucket = $"bucket-{Guid.NewGuid():n}"[..30];
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private StorageClient Client => emulator.Client;
+
+    [Fact]
+    public async Task Buckets_are_created_listed_fetched_and_deleted()
+    {
+        await Client.CreateBucketAsync("project", _bucket, cancellationToken: Cancellation);
+
+        var duplicate = await Assert.ThrowsAsync<GoogleApiException>(() => Client.CreateBucketAsync("project", _bucket, cancellationToken: Cancellation));
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.HttpStatusCode);
+        Assert.Equal(_bucket, (await Client.GetBucketAsync(_bucket, cancellationToken: Cancellation)).Name);
+        Assert.Contains(await Client.ListBucketsAsync("project").ToListAsync(Cancellation), bucket => bucket.Name == _bucket);
+
+        await Client.UploadObjectAsync(_bucket, "keeps-it-busy", null, new MemoryStream([1]), cancellationToken: Cancellation);
+        var notEmpty = await Assert.ThrowsAsync<GoogleApiException>(() => Client.DeleteBucketAsync(_bucket, cancellationToken: Cancellation));
+        Assert.Equal(HttpStatusCode.Conflict, notEmpty.HttpStatusCode);
+        await Client.DeleteObjectAsync(_bucket, "keeps-it-busy", cancellationToken: Cancellation);
+        await Client.DeleteBucketAsync(_bucket, cancellationToken: Cancellation);
+        var gone = await Assert.ThrowsAsync<GoogleApiException>(() => Client.GetBucketAsync(_bucket, cancellationToken: Cancellation));
+        Assert.Equal(HttpStatusCode.NotFound, gone.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_in_many_chunks_round_trips_and_the_client_verifies_its_hashes()
+    {
+        await CreateBucketAsync();
+        var content = RandomBytes(3 * 1024 * 1024 + 123);
+
+        var stored = await Client.UploadObjectAsync(
+            new GcsObject { Bucket = _bucket, Name = "dir/ü nicode+file.bin", ContentType = "application/x-test", Metadata = new Dictionary<string, string> { ["sha256"] = "x" } },
+            new MemoryStream(content),
+            new UploadObjectOptions { ChunkSize = UploadObjectOptions.MinimumChunkSize },
+            Cancellation);
+        using var downloaded = new MemoryStream();
+        await Client.DownloadObjectAsync(_bucket, "dir/ü nicode+file.bin", downloaded, new DownloadObjectOptions { DownloadValidationMode = DownloadValidationMode.Always }, cancellationToken: Cancellation);
+
+        Assert.Equal((ulong)content.Length, stored.Size);
+        Assert.Equal(Convert.ToBase64String(MD5.HashData(content)), stored.Md5Hash);
+        Assert.Equal("application/x-test", stored.ContentType);
+        Assert.Equal("x", stored.Metadata["sha256"]);
+        Assert.Equal(content, downloaded.ToArray());
+    }
+
+    [Fact]
+    public async Task Simple_and_multipart_uploads_store_what_was_sent()
+    {
+        await CreateBucketAsync();
+        var simple = await emulator.Http.PostAsync(
+            $"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=media&name={Uri.EscapeDataString("a/simple.txt")}",
+            new StringContent("simple body", Encoding.UTF8, "text/plain"), Cancellation);
+        simple.EnsureSuccessStatusCode();
+
+        var multipart = new MultipartContent("related", "boundary_1")
+        {
+            new StringContent("""{"name":"a/multi.txt","metadata":{"origin":"test"}}""", Encoding.UTF8, "application/json"),
+            new ByteArrayContent("multipart body"u8.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } },
+        };
+        var response = await emulator.Http.PostAsync($"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=multipart", multipart, Cancellation);
+        response.EnsureSuccessStatusCode();
+
+        Assert.Equal("simple body", await DownloadTextAsync("a/simple.txt"));
+        Assert.Equal("multipart body", await DownloadTextAsync("a/multi.txt"));
+        var multi = await Client.GetObjectAsync(_bucket, "a/multi.txt", cancellationToken: Cancellation);
+        Assert.Equal("text/csv", multi.ContentType);
+        Assert.Equal("test", multi.Metadata["origin"]);
+    }
+
+    [Fact]
+    public async Task Ranged_reads_return_206_with_the_bytes_asked_for_and_416_past_the_end()
+    {
+        await CreateBucketAsync();
+        var content = RandomBytes(1000);
+        await Client.UploadObjectAsync(_bucket, "ranged", null, new MemoryStream(content), cancellationToken: Cancellation);
+
+        using var part = new MemoryStream();
+        // x-goog-hash always describes the whole object, as GCS documents, so a partial read cannot be checked against it.
+        await Client.DownloadObjectAsync(_bucket, "ranged", part,
+            new DownloadObjectOptions { Range = new RangeHeaderValue(100, 199), DownloadValidationMode = DownloadValidationMode.Never }, Cancellation);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{emulator.BaseUrl}/storage/v1/b/{_bucket}/o/ranged?alt=media") { Headers = { Range = new RangeHeaderValue(5000, null) } };
+        using var unsatisfiable = await emulator.Http.SendAsync(request, Cancellation);
+
+        Assert.Equal(content[100..200], part.ToArray());
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, unsatisfiable.StatusCode);
+    }
+
+    [Fact]
+    public async Task Listing_pages_past_a_thousand_objects_and_groups_by_delimiter()
+    {
+        await CreateBucketAsync();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 1_050), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Cancellation }, async (i, token) =>
+            (await emulator.Http.PostAsync($"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=media&name=many/{i:d4}", new ByteArrayContent([1]), token)).EnsureSuccessStatusCode());
+        await Client.UploadObjectAsync(_bucket, "many-sibling", null, new MemoryStream([1]), cancellationToken: Cancellation);
+        await Client.UploadObjectAsync(_bucket, "folder/a/1", null, new MemoryStream([1]), cancellationToken: Cancellation);
+        await Client.UploadObjectAsync(_bucket, "folder/b/2", null, new MemoryStream([1]), cancellationToken: Cancellation);
+        await Client.UploadObjectAsync(_bucket, "folder/top", null, new MemoryStream([1]), cancellationToken: Cancellation);
+
+        var many = await Client.ListObjectsAsync(_bucket, "many/").ToListAsync(Cancellation);
+        var firstPage = await Client.ListObjectsAsync(_bucket, "many/").ReadPageAsync(400, Cancellation);
+        var folder = await Client.ListObjectsAsync(_bucket, "folder/", new ListObjectsOptions { Delimiter = "/" }).AsRawResponses().FirstAsync(Cancellation);
+
+        Assert.Equal(Enumerable.Range(0, 1_050).Select(i => $"many/{i:d4}"), many.Select(item => item.Name));
+        Assert.Equal(400, firstPage.Count());
+        Assert.NotNull(firstPage.NextPageToken);
+        Assert.Equal(["folder/a/", "folder/b/"], folder.Prefixes);
+        Assert.Equal(["folder/top"], folder.Items.Select(item => item.Name));
+    }
+
+    [Fact]
+    public async Task Generation_preconditions_hold_or_fail_with_412()
+    {
+        await CreateBucketAsync();
+        var first = await Client.UploadObjectAsync(_bucket, "guarded", null, new MemoryStream([1]), new UploadObjectOptions { IfGenerationMatch = 0 }, Cancellation);
+
+        var exists = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            Client.UploadObjectAsync(_bucket, "guarded", null, new MemoryStream([2]), new UploadObjectOptions { IfGenerationMatch = 0 }, Cancellation));
+        var second = await Client.UploadObjectAsync(_bucket, "guarded", null, new MemoryStream([3]), new UploadObjectOptions { IfGenerationMatch = first.Generation }, Cancellation);
+        var stale = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            Client.DeleteObjectAsync(_bucket, "guarded", new DeleteObjectOptions { IfGenerationMatch = first.Generation }, Cancellation));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, exists.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.HttpStatusCode);
+        Assert.True(second.Generation > first.Generation);
+        Assert.Equal([3], await DownloadBytesAsync("guarded"));
+    }
+
+    [Fact]
+    public async Task Of_concurrent_creates_with_if_generation_match_zero_exactly_one_wins()
+    {
+        await CreateBucketAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(async writer =>
+        {
+            var response = await emulator.Http.PostAsync(
+                $"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=media&name=contested&ifGenerationMatch=0",
+                new ByteArrayContent([(byte)writer]), Cancellation);
+            return response.StatusCode;
+        }));
+
+        Assert.Single(outcomes, status => status == HttpStatusCode.OK);
+        Assert.All(outcomes.Where(status => status != HttpStatusCode.OK), status => Assert.Equal(HttpStatusCode.PreconditionFailed, status));
+    }
+
+    [Fact]
+    public async Task Copy_and_rewrite_duplicate_content_and_can_replace_metadata()
+    {
+        await CreateBucketAsync();
+        var content = RandomBytes(5000);
+        var source = await Client.UploadObjectAsync(new GcsObject { Bucket = _bucket, Name = "source", Metadata = new Dictionary<string, string> { ["a"] = "1" } }, new MemoryStream(content), cancellationToken: Cancellation);
+
+        var copy = await Client.CopyObjectAsync(_bucket, "source", _bucket, "copy", cancellationToken: Cancellation);
+        var rewrite = await Client.Service.Objects.Rewrite(new GcsObject { Metadata = new Dictionary<string, string> { ["b"] = "2" } }, _bucket, "source", _bucket, "rewritten").ExecuteAsync(Cancellation);
+
+        Assert.Equal(source.Md5Hash, copy.Md5Hash);
+        Assert.Equal(source.Crc32c, copy.Crc32c);
+        Assert.Equal("1", copy.Metadata["a"]);
+        Assert.True(rewrite.Done);
+        Assert.Equal("2", rewrite.Resource.Metadata["b"]);
+        Assert.False(rewrite.Resource.Metadata.ContainsKey("a"));
+        Assert.Equal(content, await DownloadBytesAsync("rewritten"));
+    }
+
+    [Fact]
+    public void Crc32c_matches_the_castagnoli_check_value_and_gcs_encoding()
+    {
+        var crc = new Crc32C();
+        crc.Append("123456789"u8);
+
+        Assert.Equal(0xE3069283u, crc.Value);
+        Assert.Equal(Convert.ToBase64String([0xE3, 0x06, 0x92, 0x83]), crc.ToBase64());
+    }
+
+    [Fact]
+    public async Task Errors_have_the_shape_gcs_gives_them()
+    {
+        await CreateBucketAsync();
+
+        using var response = await emulator.Http.GetAsync($"{emulator.BaseUrl}/storage/v1/b/{_bucket}/o/{Uri.EscapeDataString("no/such object")}", Cancellation);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        var error = body.RootElement.GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(404, error.GetProperty("code").GetInt32());
+        Assert.Contains("no/such object", error.GetProperty("message").GetString());
+        Assert.Equal("notFound", error.GetProperty("errors")[0].GetProperty("reason").GetString());
+        Assert.Equal("global", error.GetProperty("errors")[0].GetProperty("domain").GetString());
+    }
+
+    [Fact]
+    public async Task Objects_and_unfinished_resumable_sessions_survive_a_restart()
+    {
+        await CreateBucketAsync();
+        await Client.UploadObjectAsync(_bucket, "durable", null, new MemoryStream([7, 7, 7]), cancellationToken: Cancellation);
+        var session = await emulator.Http.PostAsync($"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=resumable&name=resumed",
+            new StringContent("{}", Encoding.UTF8, "application/json"), Cancellation);
+        var sessionPath = session.Headers.Location!.PathAndQuery;
+        var firstChunk = new ByteArrayContent(RandomBytes(256 * 1024)) { Headers = { ContentRange = new ContentRangeHeaderValue(0, 256 * 1024 - 1) } };
+        Assert.Equal((HttpStatusCode)308, (await emulator.Http.PutAsync(emulator.BaseUrl + sessionPath, firstChunk, Cancellation)).StatusCode);
+
+        await emulator.RestartAsync();
+
+        var status = new HttpRequestMessage(HttpMethod.Put, emulator.BaseUrl + sessionPath) { Content = new ByteArrayContent([]) };
+        status.Content.Headers.TryAddWithoutValidation("Content-Range", "bytes */*");
+        using var statusResponse = await emulator.Http.SendAsync(status, Cancellation);
+        var last = new ByteArrayContent([1, 2, 3]);
+        last.Headers.TryAddWithoutValidation("Content-Range", $"bytes {256 * 1024}-{256 * 1024 + 2}/{256 * 1024 + 3}");
+        using var finished = await emulator.Http.PutAsync(emulator.BaseUrl + sessionPath, last, Cancellation);
+
+        Assert.Equal([7, 7, 7], await DownloadBytesAsync("durable"));
+        Assert.Equal($"bytes=0-{256 * 1024 - 1}", statusResponse.Headers.GetValues("Range").Single());
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        Assert.Equal((ulong)(256 * 1024 + 3), (await Client.GetObjectAsync(_bucket, "resumed", cancellationToken: Cancellation)).Size);
+    }
+
+    private async Task CreateBucketAsync() => await Client.CreateBucketAsync("project", _bucket, cancellationToken: Cancellation);
+
+    private async Task<byte[]> DownloadBytesAsync(string name)
+    {
+        using var buffer = new MemoryStream();
+        await Client.DownloadObjectAsync(_bucket, name, buffer, cancellationToken: Cancellation);
+        return buffer.ToArray();
+    }
+
+    private async Task<string> DownloadTextAsync(string name) => Encoding.UTF8.GetString(await DownloadBytesAsync(name));
+
+    private static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+}
