@@ -16,6 +16,7 @@ public static class GcsEmulatorApp
     public static WebApplication Build(string[] args, string? dataPath = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.AddServiceDefaults();
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data"] = "GcsEmulator:DataPath" });
         var root = Path.GetFullPath(dataPath ?? builder.Configuration["GcsEmulator:DataPath"] ?? "gcs-data");
         builder.Services.AddSingleton(provider => new EmulatorStore(root, provider.GetRequiredService<ILogger<EmulatorStore>>()));
@@ -28,7 +29,7 @@ public static class GcsEmulatorApp
         var app = builder.Build();
         app.UseGcsErrors();
         app.UseRequestDecompression();
-        app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+        app.MapDefaultEndpoints();
         app.MapBucketsApi();
         app.MapObjectsApi();
         app.MapUploadsApi();

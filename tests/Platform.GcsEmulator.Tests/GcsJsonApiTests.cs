@@ -229,6 +229,17 @@ public sealed class GcsJsonApiTests(EmulatorHost emulator) : IClassFixture<Emula
         Assert.Equal((ulong)(256 * 1024 + 3), (await Client.GetObjectAsync(_bucket, "resumed", cancellationToken: Cancellation)).Size);
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    public async Task Health_endpoints_answer_outside_development_for_kubernetes_probes(string path)
+    {
+        using var response = await emulator.Http.GetAsync(emulator.BaseUrl + path, Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
     private async Task CreateBucketAsync() => await Client.CreateBucketAsync("project", _bucket, cancellationToken: Cancellation);
 
     private async Task<byte[]> DownloadBytesAsync(string name)
