@@ -88,6 +88,30 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
 
     protected abstract Task<bool> DeleteCoreAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The common start of an <see cref="IServerSideCopy.CopyAsync"/>: checks both keys and the options, finds the source,
+    /// and returns the metadata the copy carries (the caller's, else the source's), always with the source's hash.
+    /// </summary>
+    protected async Task<(ObjectInfo Source, Dictionary<string, string> Metadata, PutOptions Options)> PrepareCopyAsync(
+        string sourceKey, string destinationKey, PutOptions? options, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(sourceKey);
+        ObjectKey.Validate(destinationKey);
+        options ??= PutOptions.Default;
+        ValidatePutOptions(options);
+        var source = await GetInfoCoreAsync(sourceKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, sourceKey);
+        if (options.ExpectedSha256 is { } expected && !string.Equals(Sha256Hex.Normalize(expected), source.Sha256, StringComparison.Ordinal))
+        {
+            throw new ObjectIntegrityException(Name, sourceKey, expected, source.Sha256 ?? "(none recorded)");
+        }
+        var metadata = new Dictionary<string, string>(options.Metadata ?? source.Metadata, StringComparer.Ordinal);
+        if (source.Sha256 is { } sha256)
+        {
+            metadata[Sha256Hex.MetadataName] = sha256;
+        }
+        return (source, metadata, options);
+    }
+
     /// <summary>The user metadata to store with an object: the caller's, plus <c>sha256</c>.</summary>
     protected static Dictionary<string, string> MetadataWithHash(PutOptions options, string sha256)
     {

@@ -84,15 +84,7 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
 
     public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ObjectKey.Validate(sourceKey);
-        ObjectKey.Validate(destinationKey);
-        options ??= PutOptions.Default;
-        var source = await GetInfoCoreAsync(sourceKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, sourceKey);
-        var metadata = new Dictionary<string, string>(options.Metadata ?? source.Metadata);
-        if (source.Sha256 is { } sha256)
-        {
-            metadata[Sha256Hex.MetadataName] = sha256;
-        }
+        (var source, var metadata, options) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
         return ToInfo(await CreateOnlyAware(destinationKey, () =>
             RewriteAsync(sourceKey, destinationKey, options.ContentType ?? source.ContentType, metadata, options.Overwrite, cancellationToken)));
     }

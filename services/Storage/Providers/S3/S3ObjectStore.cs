@@ -95,15 +95,7 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
 
     public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ObjectKey.Validate(sourceKey);
-        ObjectKey.Validate(destinationKey);
-        options ??= PutOptions.Default;
-        var source = await GetInfoCoreAsync(sourceKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, sourceKey);
-        var metadata = new Dictionary<string, string>(options.Metadata ?? source.Metadata);
-        if (source.Sha256 is { } sha256)
-        {
-            metadata[Sha256Hex.MetadataName] = sha256;
-        }
+        (var source, var metadata, options) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
         await CopyAsync(sourceKey, source.Size, destinationKey, metadata, options with { ContentType = options.ContentType ?? source.ContentType }, cancellationToken);
         return await GetInfoCoreAsync(destinationKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, destinationKey);
     }
