@@ -29,7 +29,7 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
         ArgumentNullException.ThrowIfNull(content);
         options ??= PutOptions.Default;
         ValidatePutOptions(options);
-        return PutCoreAsync(key, content, options, cancellationToken);
+        return Translated("put", key, () => PutCoreAsync(key, content, options, cancellationToken));
     }
 
     public async Task<ObjectReadStream> OpenReadAsync(string key, ReadOptions? options = null, CancellationToken cancellationToken = default)
@@ -44,26 +44,28 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
         if (options.Range is { Length: 0 })
         {
             // No backend accepts an empty HTTP range; the answer is known without reading.
-            var info = await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key);
+            var info = await GetInfoAsync(key, cancellationToken) ?? throw new ObjectNotFoundException(Name, key);
             return new ObjectReadStream(Name, info, Stream.Null, verify: false);
         }
-        return await OpenReadCoreAsync(key, options, cancellationToken);
+        return await Translated("read", key, () => OpenReadCoreAsync(key, options, cancellationToken));
     }
 
     public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default)
     {
         ObjectKey.Validate(key);
-        return GetInfoCoreAsync(key, cancellationToken);
+        return Translated("describe", key, () => GetInfoCoreAsync(key, cancellationToken));
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        await foreach (var info in ListCoreAsync(prefix, cancellationToken))
+        await using var items = ListCoreAsync(prefix, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // A yield cannot sit inside a try with a catch, so each step is translated on its own.
+        while (await Translated("list", prefix, async () => await items.MoveNextAsync()))
         {
-            if (!info.Key.StartsWith(ObjectKey.ReservedPrefix, StringComparison.Ordinal))
+            if (!items.Current.Key.StartsWith(ObjectKey.ReservedPrefix, StringComparison.Ordinal))
             {
-                yield return info;
+                yield return items.Current;
             }
         }
     }
@@ -71,7 +73,26 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         ObjectKey.Validate(key);
-        return DeleteCoreAsync(key, cancellationToken);
+        return Translated("delete", key, () => DeleteCoreAsync(key, cancellationToken));
+    }
+
+    /// <summary>
+    /// Turns a provider's own exception (AmazonS3Exception, GoogleApiException, RequestFailedException, ...) that the
+    /// provider did not map to a specific <see cref="ObjectStoreException"/> into a plain one, so no SDK type crosses the
+    /// interface. Returns null for exceptions that are not the provider's (they pass through unchanged).
+    /// </summary>
+    protected virtual ObjectStoreException? TranslateProviderException(Exception exception, string operation, string key) => null;
+
+    private async Task<T> Translated<T>(string operation, string key, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception exception) when (exception is not ObjectStoreException && TranslateProviderException(exception, operation, key) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     /// <summary>Creates the bucket, container or folder when it does not exist yet (local emulators, first runs).</summary>

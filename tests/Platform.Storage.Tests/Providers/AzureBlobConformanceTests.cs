@@ -51,3 +51,6 @@ public sealed class AzureBlobStoreFixture : IObjectStoreFixture
 }
 
 public sealed class AzureBlobConformanceTests(AzureBlobStoreFixture fixture) : ObjectStoreConformanceTests<AzureBlobStoreFixture>(fixture);
+
+[Collection(MemorySensitiveCollection.Name)]
+public sealed class AzureBlobLargeObjectTests(AzureBlobStoreFixture fixture) : LargeObjectTests<AzureBlobStoreFixture>(fixture);

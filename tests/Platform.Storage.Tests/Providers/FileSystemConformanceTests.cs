@@ -40,3 +40,6 @@ public sealed class FileSystemStoreFixture : IObjectStoreFixture
 
 public sealed class FileSystemConformanceTests(FileSystemStoreFixture fixture)
     : ObjectStoreConformanceTests<FileSystemStoreFixture>(fixture);
+
+[Collection(MemorySensitiveCollection.Name)]
+public sealed class FileSystemLargeObjectTests(FileSystemStoreFixture fixture) : LargeObjectTests<FileSystemStoreFixture>(fixture);

@@ -49,3 +49,6 @@ public sealed class GcsStoreFixture : IObjectStoreFixture
 }
 
 public sealed class GcsConformanceTests(GcsStoreFixture fixture) : ObjectStoreConformanceTests<GcsStoreFixture>(fixture);
+
+[Collection(MemorySensitiveCollection.Name)]
+public sealed class GcsLargeObjectTests(GcsStoreFixture fixture) : LargeObjectTests<GcsStoreFixture>(fixture);

@@ -31,6 +31,16 @@ public sealed class S3StoreFixture : IObjectStoreFixture
         await Store.EnsureCreatedAsync();
     }
 
+    /// <summary>A store on the same server whose bucket was never created.</summary>
+    public ObjectStore StoreWithoutBucket() => new S3ObjectStore("aws-missing", new ObjectStoreOptions
+    {
+        Provider = ObjectStoreProvider.S3,
+        Bucket = "never-created",
+        Endpoint = _moto!.Endpoint,
+        AccessKey = "test",
+        SecretKey = "test",
+    });
+
     public async Task CorruptAsync(string key, CancellationToken cancellationToken)
     {
         using var client = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config { ServiceURL = _moto!.Endpoint, ForcePathStyle = true });
@@ -51,3 +61,21 @@ public sealed class S3StoreFixture : IObjectStoreFixture
 }
 
 public sealed class S3ConformanceTests(S3StoreFixture fixture) : ObjectStoreConformanceTests<S3StoreFixture>(fixture);
+
+[Collection(MemorySensitiveCollection.Name)]
+public sealed class S3LargeObjectTests(S3StoreFixture fixture) : LargeObjectTests<S3StoreFixture>(fixture);
+
+public sealed class S3StoreTests(S3StoreFixture fixture) : IClassFixture<S3StoreFixture>
+{
+    [Fact]
+    public async Task A_service_error_surfaces_as_an_object_store_exception_not_an_sdk_type()
+    {
+        var store = fixture.StoreWithoutBucket();
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() =>
+            store.PutAsync("key.bin", new MemoryStream([1]), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("NoSuchBucket", error.Message);
+        Assert.IsType<AmazonS3Exception>(error.InnerException);
+    }
+}

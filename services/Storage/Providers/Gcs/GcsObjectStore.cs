@@ -213,6 +213,11 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    protected override ObjectStoreException? TranslateProviderException(Exception exception, string operation, string key) =>
+        exception is GoogleApiException google
+            ? new ObjectStoreException($"GCS {operation} of '{ObjectKey.Printable(key)}' in store '{Name}' failed: HTTP {(int)google.HttpStatusCode}: {google.Error?.Message ?? google.Message}", exception)
+            : null;
+
     private async Task<GcsObject> CreateOnlyAware(string key, Func<Task<GcsObject>> write)
     {
         try

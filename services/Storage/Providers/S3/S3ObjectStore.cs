@@ -237,6 +237,11 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
 
     public void Dispose() => _client.Dispose();
 
+    protected override ObjectStoreException? TranslateProviderException(Exception exception, string operation, string key) =>
+        exception is AmazonServiceException service
+            ? new ObjectStoreException($"S3 {operation} of '{ObjectKey.Printable(key)}' in store '{Name}' failed: HTTP {(int)service.StatusCode} {service.ErrorCode}: {service.Message}", exception)
+            : null;
+
     /// <summary>Runs a write that may carry <c>If-None-Match: *</c>, turning S3's refusal into the library's exception.</summary>
     private async Task CreateOnlyAware(string key, Func<Task> write)
     {
