@@ -90,7 +90,15 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
                 await _client.DeleteObjectAsync(_bucket, stagingKey, CancellationToken.None);
             }
         }
-        return await GetInfoCoreAsync(key, cancellationToken) ?? throw new ObjectStoreException($"Object '{key}' vanished from store '{Name}' right after it was written.");
+        // What was sent describes the object; reading it back would cost a request per put (and could see a later writer's object).
+        return new ObjectInfo
+        {
+            Key = key,
+            Size = upload.Length,
+            Sha256 = upload.Sha256,
+            ContentType = options.ContentType,
+            Metadata = options.Metadata ?? ObjectInfo.EmptyMetadata,
+        };
     }
 
     public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
