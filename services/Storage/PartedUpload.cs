@@ -12,6 +12,10 @@ public static class PartedUpload
     public const int DefaultPartSize = 8 * 1024 * 1024;
     public const int DefaultMaxInFlight = 3;
 
+    // Not ArrayPool.Shared: it keeps large arrays per core and per thread, so a process that once streamed a big object would
+    // hold on to many part buffers. This pool keeps a few per size, whatever was uploaded.
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: DefaultPartSize << 6, maxArraysPerBucket: DefaultMaxInFlight + 1);
+
     /// <summary>Uploads every part of <paramref name="content"/> (at least one, possibly empty) and returns the parts' results in order.</summary>
     public static async Task<IReadOnlyList<TPart>> UploadAsync<TPart>(
         Stream content,
@@ -27,7 +31,7 @@ public static class PartedUpload
             for (var partNumber = 1; ; partNumber++)
             {
                 var partSize = firstPartSize << Math.Min((partNumber - 1) / 1000, 6);
-                var buffer = ArrayPool<byte>.Shared.Rent(partSize);
+                var buffer = Buffers.Rent(partSize);
                 int length;
                 try
                 {
@@ -35,12 +39,12 @@ public static class PartedUpload
                 }
                 catch
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Buffers.Return(buffer);
                     throw;
                 }
                 if (length == 0 && partNumber > 1)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Buffers.Return(buffer);
                     break;
                 }
                 if (inFlight.Count == maxInFlight)
@@ -73,7 +77,7 @@ public static class PartedUpload
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                Buffers.Return(buffer);
             }
         }
     }

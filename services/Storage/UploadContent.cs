@@ -5,7 +5,7 @@ namespace Platform.Storage;
 /// <summary>
 /// The content of a put, hashed as it is read. It reads up to a threshold ahead, so a provider can send a small object in
 /// one request with its SHA-256 already known, and stream a large one (buffer first, then the rest) through
-/// <see cref="Remainder"/>. Memory stays at one threshold-sized pooled buffer, whatever the object's size.
+/// <see cref="Remainder"/>. Memory stays at most one threshold-sized pooled buffer, whatever the object's size.
 /// </summary>
 public sealed class UploadContent : IDisposable
 {
@@ -13,10 +13,13 @@ public sealed class UploadContent : IDisposable
     private byte[]? _buffer;
     private int _buffered;
 
+    /// <summary>The read-ahead buffer starts small and doubles, so a 1 KiB put never holds a threshold-sized array.</summary>
+    private const int InitialBufferSize = 64 * 1024;
+
     private UploadContent(Stream content, int threshold)
     {
         _hashing = new HashingReadStream(content);
-        _buffer = ArrayPool<byte>.Shared.Rent(threshold);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, InitialBufferSize));
     }
 
     /// <summary>Reads up to <paramref name="threshold"/> bytes of <paramref name="content"/> ahead.</summary>
@@ -41,7 +44,14 @@ public sealed class UploadContent : IDisposable
         // Content of exactly threshold bytes counts as large: its end has not been seen yet, and that is harmless.
         while (_buffered < threshold)
         {
-            var read = await _hashing.ReadAsync(_buffer.AsMemory(_buffered, threshold - _buffered), cancellationToken);
+            if (_buffered == _buffer!.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, _buffer.Length * 2));
+                _buffer.AsSpan(0, _buffered).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+            var read = await _hashing.ReadAsync(_buffer.AsMemory(_buffered, Math.Min(threshold, _buffer.Length) - _buffered), cancellationToken);
             if (read == 0)
             {
                 return;
