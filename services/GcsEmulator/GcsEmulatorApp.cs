@@ -33,6 +33,8 @@ public static class GcsEmulatorApp
         app.MapBucketsApi();
         app.MapObjectsApi();
         app.MapUploadsApi();
+        // Anything else answers as GCS answers an unknown path: a 404 in its error shape.
+        app.MapFallback("{**path}", () => Wire.Error(new GcsException(404, "notFound", "Not Found")));
         return app;
     }
 }

@@ -124,6 +124,103 @@ public sealed class GcsJsonApiTests(EmulatorHost emulator) : IClassFixture<Emula
     }
 
     [Fact]
+    public async Task Names_with_any_characters_round_trip_through_every_call()
+    {
+        await CreateBucketAsync();
+        const string name = "odd/100% sure #1? a+b = c d/ünï©ødé 😀";
+        var content = RandomBytes(700);
+
+        await Client.UploadObjectAsync(_bucket, name, "text/plain", new MemoryStream(content), cancellationToken: Cancellation);
+        var described = await Client.GetObjectAsync(_bucket, name, cancellationToken: Cancellation);
+        var copy = await Client.CopyObjectAsync(_bucket, name, _bucket, name + " copy", cancellationToken: Cancellation);
+        var listed = await Client.ListObjectsAsync(_bucket, "odd/100% sure #1? a+b").Select(item => item.Name).ToListAsync(Cancellation);
+        var downloaded = await DownloadBytesAsync(name);
+        await Client.DeleteObjectAsync(_bucket, name, cancellationToken: Cancellation);
+
+        Assert.Equal(name, described.Name);
+        Assert.Equal(name + " copy", copy.Name);
+        Assert.Equal([name, name + " copy"], listed);
+        Assert.Equal(content, downloaded);
+        Assert.Equal([name + " copy"], await Client.ListObjectsAsync(_bucket).Select(item => item.Name).ToListAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Listings_are_in_utf8_byte_order_as_in_gcs()
+    {
+        await CreateBucketAsync();
+        // UTF-16 ordinal order would put the emoji (a surrogate pair) before U+FFFD; UTF-8 byte order puts it after.
+        string[] names = ["a", "z", "\u00e9", "\ufffd", "😀"];
+        foreach (var name in names)
+        {
+            await Client.UploadObjectAsync(_bucket, name, null, new MemoryStream([1]), cancellationToken: Cancellation);
+        }
+
+        var listed = await Client.ListObjectsAsync(_bucket, null, new ListObjectsOptions { PageSize = 2 }).Select(item => item.Name).ToListAsync(Cancellation);
+
+        Assert.Equal(["a", "z", "\u00e9", "\ufffd", "😀"], listed);
+    }
+
+    [Fact]
+    public async Task Delimited_listings_page_one_entry_at_a_time_without_losing_or_repeating_any()
+    {
+        await CreateBucketAsync();
+        // "f/" is a folder placeholder object: with prefix "f/" it is an item, and the last entry of the first page.
+        foreach (var name in new[] { "f/", "f/a/1", "f/a/2", "f/b", "f/c/1", "f/c/d/2", "f/d", "g" })
+        {
+            await Client.UploadObjectAsync(_bucket, name, null, new MemoryStream([1]), cancellationToken: Cancellation);
+        }
+
+        var pages = await Client.ListObjectsAsync(_bucket, "f/", new ListObjectsOptions { Delimiter = "/", PageSize = 1 }).AsRawResponses().ToListAsync(Cancellation);
+
+        Assert.Equal(["f/", "f/a/", "f/b", "f/c/", "f/d"], pages.Select(page => page.Items?.Single().Name ?? page.Prefixes.Single()));
+    }
+
+    [Fact]
+    public async Task A_generation_that_is_no_longer_live_is_not_found_and_nothing_is_deleted()
+    {
+        await CreateBucketAsync();
+        var first = await Client.UploadObjectAsync(_bucket, "versioned", null, new MemoryStream([1]), cancellationToken: Cancellation);
+        var second = await Client.UploadObjectAsync(_bucket, "versioned", null, new MemoryStream([2]), cancellationToken: Cancellation);
+
+        var staleRead = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            Client.GetObjectAsync(_bucket, "versioned", new GetObjectOptions { Generation = first.Generation }, Cancellation));
+        var staleDelete = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            Client.DeleteObjectAsync(_bucket, "versioned", new DeleteObjectOptions { Generation = first.Generation }, Cancellation));
+        var staleCopy = await Assert.ThrowsAsync<GoogleApiException>(() =>
+            Client.CopyObjectAsync(_bucket, "versioned", _bucket, "copy-of-old", new CopyObjectOptions { SourceGeneration = first.Generation }, Cancellation));
+        var live = await Client.GetObjectAsync(_bucket, "versioned", new GetObjectOptions { Generation = second.Generation }, Cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, staleRead.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, staleDelete.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, staleCopy.HttpStatusCode);
+        Assert.Equal(second.Generation, live.Generation);
+        Assert.Equal([2], await DownloadBytesAsync("versioned"));
+    }
+
+    [Fact]
+    public async Task A_finished_resumable_session_answers_with_its_object_when_the_client_asks_again()
+    {
+        await CreateBucketAsync();
+        var session = await emulator.Http.PostAsync($"{emulator.BaseUrl}/upload/storage/v1/b/{_bucket}/o?uploadType=resumable&name=answered-twice",
+            new StringContent("{}", Encoding.UTF8, "application/json"), Cancellation);
+        var sessionUri = session.Headers.Location!;
+        var whole = new ByteArrayContent([1, 2, 3]);
+        whole.Headers.TryAddWithoutValidation("Content-Range", "bytes 0-2/3");
+        using var finished = await emulator.Http.PutAsync(sessionUri, whole, Cancellation);
+
+        // As a client does when the response to its last chunk was lost.
+        var status = new HttpRequestMessage(HttpMethod.Put, sessionUri) { Content = new ByteArrayContent([]) };
+        status.Content.Headers.TryAddWithoutValidation("Content-Range", "bytes */3");
+        using var again = await emulator.Http.SendAsync(status, Cancellation);
+        using var body = JsonDocument.Parse(await again.Content.ReadAsStringAsync(Cancellation));
+
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("answered-twice", body.RootElement.GetProperty("name").GetString());
+        Assert.Equal("3", body.RootElement.GetProperty("size").GetString());
+    }
+
+    [Fact]
     public async Task Generation_preconditions_hold_or_fail_with_412()
     {
         await CreateBucketAsync();
@@ -227,6 +324,23 @@ public sealed class GcsJsonApiTests(EmulatorHost emulator) : IClassFixture<Emula
         Assert.Equal($"bytes=0-{256 * 1024 - 1}", statusResponse.Headers.GetValues("Range").Single());
         Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
         Assert.Equal((ulong)(256 * 1024 + 3), (await Client.GetObjectAsync(_bucket, "resumed", cancellationToken: Cancellation)).Size);
+    }
+
+    [Theory]
+    [InlineData("GET", "/storage/v1/nothing-here")]
+    [InlineData("POST", "/storage/v1/b")]
+    public async Task Unknown_paths_and_invalid_requests_answer_in_the_gcs_error_shape(string method, string path)
+    {
+        using var response = await emulator.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), emulator.BaseUrl + path)
+        {
+            Content = new StringContent("""{"name":"no-project-given"}""", Encoding.UTF8, "application/json"),
+        }, Cancellation);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        var error = body.RootElement.GetProperty("error");
+
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Equal((int)response.StatusCode, error.GetProperty("code").GetInt32());
+        Assert.NotEmpty(error.GetProperty("errors")[0].GetProperty("reason").GetString()!);
     }
 
     [Theory]

@@ -18,6 +18,10 @@ public static class BucketsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, EmulatorStore store, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(request.Query["project"]))
+        {
+            throw new GcsException(400, "required", "Required parameter: project");
+        }
         var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject;
         var name = body?["name"]?.GetValue<string>() ?? throw GcsException.Invalid("Bucket name is required.");
         return Results.Json(Wire.Bucket(store.CreateBucket(name), request));

@@ -24,7 +24,7 @@ public static class ObjectsApi
     {
         var query = request.Query;
         var maxResults = int.TryParse(query["maxResults"], out var max) && max > 0 ? Math.Min(max, 1000) : 1000;
-        var (items, prefixes, nextPageToken) = store.List(bucket, query["prefix"].ToString(), query["delimiter"], maxResults, query["pageToken"], query["startOffset"]);
+        var (items, prefixes, nextPageToken) = store.List(bucket, query["prefix"].ToString(), query["delimiter"], maxResults, query["pageToken"], query["startOffset"], query["endOffset"]);
         var page = new JsonObject { ["kind"] = "storage#objects" };
         if (items.Count > 0)
         {
@@ -72,14 +72,8 @@ public static class ObjectsApi
         return Results.Stream(content, record.ContentType, lastModified: record.Updated, entityTag: new EntityTagHeaderValue($"\"{Wire.ETag(record)}\""), enableRangeProcessing: true);
     }
 
-    /// <summary>The current generation, if it matches the request's generation and preconditions.</summary>
-    private static ObjectRecord Find(HttpContext context, EmulatorStore store, string bucket, string name)
-    {
-        var record = store.GetObject(bucket, name, Preconditions.From(context.Request.Query));
-        return long.TryParse(context.Request.Query["generation"], out var generation) && generation != record.Generation
-            ? throw GcsException.ObjectNotFound(bucket, name)
-            : record;
-    }
+    private static ObjectRecord Find(HttpContext context, EmulatorStore store, string bucket, string name) =>
+        store.GetObject(bucket, name, Preconditions.From(context.Request.Query));
 
     private static async Task<IResult> UpdateAsync(HttpContext context, EmulatorStore store, bool merge, CancellationToken cancellationToken)
     {

@@ -72,7 +72,10 @@ public static partial class UploadsApi
     {
         var request = context.Request;
         var id = request.Query["upload_id"].ToString();
-        var session = uploads.Get(id);
+        if (uploads.Get(id) is not { } session)
+        {
+            return Results.Json(Wire.Object(uploads.Result(id), request));
+        }
         var range = ContentRange.Parse(request.Headers.ContentRange.ToString());
         var received = range.First is { } first
             ? await uploads.AppendAsync(id, first, request.Body, cancellationToken)
@@ -93,22 +96,28 @@ public static partial class UploadsApi
         }
 
         var written = await HashingFileWriter.HashAsync(uploads.DataPath(id), cancellationToken);
+        ObjectRecord record;
         try
         {
-            var record = store.Commit(session.Bucket, session.Name, uploads.DataPath(id), written, session.ContentType, session.Metadata, session.Preconditions);
-            return Results.Json(Wire.Object(record, request));
+            record = store.Commit(session.Bucket, session.Name, uploads.DataPath(id), written, session.ContentType, session.Metadata, session.Preconditions);
         }
-        finally
+        catch (GcsException)
         {
+            // A failed precondition or a vanished bucket ends the session, as in GCS.
             uploads.End(id);
+            throw;
         }
+        uploads.Finish(id, record);
+        return Results.Json(Wire.Object(record, request));
     }
 
     private static IResult Cancel(HttpRequest request, ResumableUploads uploads)
     {
         var id = request.Query["upload_id"].ToString();
-        uploads.Get(id);
-        uploads.End(id);
+        if (uploads.Get(id) is not null)
+        {
+            uploads.End(id);
+        }
         return Results.StatusCode(499);
     }
 

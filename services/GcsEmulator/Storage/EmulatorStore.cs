@@ -86,18 +86,36 @@ public sealed class EmulatorStore
     {
         lock (_gate)
         {
-            var record = Bucket(bucket).Objects.GetValueOrDefault(name) ?? throw GcsException.ObjectNotFound(bucket, name);
-            return preconditions.HoldFor(record) ? record : throw GcsException.ConditionNotMet();
+            return Current(Bucket(bucket), bucket, name, preconditions);
         }
+    }
+
+    /// <summary>The live object the request addresses, if its preconditions hold.</summary>
+    private static ObjectRecord Current(BucketState state, string bucket, string name, Preconditions preconditions)
+    {
+        if (state.Objects.GetValueOrDefault(name) is not { } record || !preconditions.Selects(record))
+        {
+            throw GcsException.ObjectNotFound(bucket, name);
+        }
+        return preconditions.HoldFor(record) ? record : throw GcsException.ConditionNotMet();
     }
 
     public string DataPath(ObjectRecord record) => Path.Combine(_bucketsRoot, record.Bucket, "objects", record.DataFile);
 
-    /// <summary>One page of a listing: objects, and with a delimiter the "folders" (prefixes) in their place.</summary>
+    /// <summary>
+    /// One page of a listing, in name order: objects and, with a delimiter, the "folders" (prefixes) in their place.
+    /// The page token names the last entry and whether it was a prefix, whose objects the next page then skips.
+    /// </summary>
     public (IReadOnlyList<ObjectRecord> Items, IReadOnlyList<string> Prefixes, string? NextPageToken) List(
-        string bucket, string prefix, string? delimiter, int maxResults, string? pageToken, string? startOffset)
+        string bucket, string prefix, string? delimiter, int maxResults, string? pageToken, string? startOffset, string? endOffset)
     {
-        var after = pageToken is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(pageToken));
+        var token = pageToken is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(pageToken));
+        var afterPrefix = token?.StartsWith(PrefixToken, StringComparison.Ordinal) == true ? token[PrefixToken.Length..] : null;
+        var after = afterPrefix ?? (token?.StartsWith(ObjectToken, StringComparison.Ordinal) == true ? token[ObjectToken.Length..] : null);
+        if (token is not null && after is null)
+        {
+            throw GcsException.Invalid("Invalid page token.");
+        }
         var items = new List<ObjectRecord>();
         var prefixes = new List<string>();
         lock (_gate)
@@ -105,10 +123,15 @@ public sealed class EmulatorStore
             foreach (var (name, record) in Bucket(bucket).Objects)
             {
                 if (!name.StartsWith(prefix, StringComparison.Ordinal)
-                    || (startOffset is not null && string.CompareOrdinal(name, startOffset) < 0)
-                    || (after is not null && (string.CompareOrdinal(name, after) <= 0 || name.StartsWith(after, StringComparison.Ordinal) && after.EndsWith(delimiter ?? "\0", StringComparison.Ordinal))))
+                    || (startOffset is not null && Utf8Order.Instance.Compare(name, startOffset) < 0)
+                    || (after is not null && Utf8Order.Instance.Compare(name, after) <= 0)
+                    || (afterPrefix is not null && name.StartsWith(afterPrefix, StringComparison.Ordinal)))
                 {
                     continue;
+                }
+                if (endOffset is not null && Utf8Order.Instance.Compare(name, endOffset) >= 0)
+                {
+                    break;
                 }
                 var folder = FolderOf(name, prefix, delimiter);
                 if (folder is not null && prefixes.Count > 0 && prefixes[^1] == folder)
@@ -117,8 +140,9 @@ public sealed class EmulatorStore
                 }
                 if (items.Count + prefixes.Count == maxResults)
                 {
-                    var last = prefixes.Count > 0 && (items.Count == 0 || string.CompareOrdinal(prefixes[^1], items[^1].Name) > 0) ? prefixes[^1] : items[^1].Name;
-                    return (items, prefixes, Convert.ToBase64String(Encoding.UTF8.GetBytes(last)));
+                    var lastIsPrefix = prefixes.Count > 0 && (items.Count == 0 || Utf8Order.Instance.Compare(prefixes[^1], items[^1].Name) > 0);
+                    var next = lastIsPrefix ? PrefixToken + prefixes[^1] : ObjectToken + items[^1].Name;
+                    return (items, prefixes, Convert.ToBase64String(Encoding.UTF8.GetBytes(next)));
                 }
                 if (folder is not null)
                 {
@@ -132,6 +156,9 @@ public sealed class EmulatorStore
         }
         return (items, prefixes, null);
     }
+
+    private const string PrefixToken = "p:";
+    private const string ObjectToken = "o:";
 
     private static string? FolderOf(string name, string prefix, string? delimiter)
     {
@@ -227,11 +254,7 @@ public sealed class EmulatorStore
         lock (_gate)
         {
             var state = Bucket(bucket);
-            var current = state.Objects.GetValueOrDefault(name) ?? throw GcsException.ObjectNotFound(bucket, name);
-            if (!preconditions.HoldFor(current))
-            {
-                throw GcsException.ConditionNotMet();
-            }
+            var current = Current(state, bucket, name, preconditions);
             var updatedMetadata = merge && current.Metadata is not null ? new Dictionary<string, string>(current.Metadata) : new Dictionary<string, string>();
             foreach (var (key, value) in metadata ?? [])
             {
@@ -262,11 +285,7 @@ public sealed class EmulatorStore
         lock (_gate)
         {
             var state = Bucket(bucket);
-            var current = state.Objects.GetValueOrDefault(name) ?? throw GcsException.ObjectNotFound(bucket, name);
-            if (!preconditions.HoldFor(current))
-            {
-                throw GcsException.ConditionNotMet();
-            }
+            var current = Current(state, bucket, name, preconditions);
             state.Objects.Remove(name);
             File.Delete(RecordPath(current));
             File.Delete(DataPath(current));
@@ -295,14 +314,19 @@ public sealed class EmulatorStore
 
     private static void ValidateObjectName(string name)
     {
-        if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > 1024 || name.Contains('\r') || name.Contains('\n'))
+        if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > 1024 || name.Contains('\r') || name.Contains('\n') || name is "." or "..")
         {
-            throw GcsException.Invalid("Object names must be 1 to 1024 bytes of UTF-8 without carriage returns or line feeds.");
+            throw GcsException.Invalid("Object names must be 1 to 1024 bytes of UTF-8 without carriage returns or line feeds, and not '.' or '..'.");
         }
     }
 
     private void Load()
     {
+        // Temporary files are uploads and copies that a stop interrupted before they were committed.
+        foreach (var leftover in Directory.EnumerateFiles(_temp))
+        {
+            File.Delete(leftover);
+        }
         foreach (var bucketFile in Directory.EnumerateFiles(_bucketsRoot, "bucket.json", SearchOption.AllDirectories))
         {
             var bucket = JsonSerializer.Deserialize<BucketRecord>(File.ReadAllText(bucketFile), Json)!;
@@ -330,6 +354,6 @@ public sealed class EmulatorStore
     {
         public BucketRecord Record { get; } = record;
 
-        public SortedDictionary<string, ObjectRecord> Objects { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, ObjectRecord> Objects { get; } = new(Utf8Order.Instance);
     }
 }

@@ -21,18 +21,28 @@ public sealed record ObjectRecord
     public required string DataFile { get; init; }
 }
 
-/// <summary>The generation preconditions a request may carry (query parameters ifGenerationMatch and friends).</summary>
-public sealed record Preconditions(long? IfGenerationMatch, long? IfGenerationNotMatch, long? IfMetagenerationMatch, long? IfMetagenerationNotMatch)
+/// <summary>
+/// Which generation a request addresses (query parameter <c>generation</c>; a mismatch is a 404, as for a deleted
+/// generation) and the preconditions it carries (<c>ifGenerationMatch</c> and friends; a failure is a 412).
+/// </summary>
+public sealed record Preconditions(long? Generation, long? IfGenerationMatch, long? IfGenerationNotMatch, long? IfMetagenerationMatch, long? IfMetagenerationNotMatch)
 {
-    public static readonly Preconditions None = new(null, null, null, null);
-
-    /// <summary>Reads the target's preconditions (ifGenerationMatch, ...) or, for a copy, the source's (ifSourceGenerationMatch, ...).</summary>
+    /// <summary>Reads the target's parameters (generation, ifGenerationMatch, ...) or, for a copy, the source's
+    /// (sourceGeneration, ifSourceGenerationMatch, ...).</summary>
     public static Preconditions From(IQueryCollection query, bool source = false)
     {
         var infix = source ? "Source" : "";
-        long? Read(string what) => long.TryParse(query[$"if{infix}{what}"], out var value) ? value : null;
-        return new Preconditions(Read("GenerationMatch"), Read("GenerationNotMatch"), Read("MetagenerationMatch"), Read("MetagenerationNotMatch"));
+        long? Read(string parameter) => long.TryParse(query[parameter], out var value) ? value : null;
+        return new Preconditions(
+            Read(source ? "sourceGeneration" : "generation"),
+            Read($"if{infix}GenerationMatch"),
+            Read($"if{infix}GenerationNotMatch"),
+            Read($"if{infix}MetagenerationMatch"),
+            Read($"if{infix}MetagenerationNotMatch"));
     }
+
+    /// <summary>Whether the request addresses this live object: this emulator keeps no older generations.</summary>
+    public bool Selects(ObjectRecord current) => Generation is not { } generation || generation == current.Generation;
 
     /// <summary>Whether the preconditions hold for the current object (null: the object does not exist, generation 0).</summary>
     public bool HoldFor(ObjectRecord? current)

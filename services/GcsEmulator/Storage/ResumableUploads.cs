@@ -5,13 +5,14 @@ namespace Platform.GcsEmulator.Storage;
 /// <summary>
 /// Resumable upload sessions on disk: the object's metadata and preconditions in a JSON file, the bytes received so far in a
 /// data file whose length is the persisted offset. Sessions survive an emulator restart, as GCS sessions survive client ones.
+/// A finished session keeps the object it created, because GCS answers any later request to it with that object: a client
+/// whose last chunk's response was lost asks for the status and learns that the upload is done.
 /// </summary>
 public sealed class ResumableUploads
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _root;
-    private readonly Lock _gate = new();
 
     public ResumableUploads(string root)
     {
@@ -29,14 +30,20 @@ public sealed class ResumableUploads
         return id;
     }
 
-    public Session Get(string id)
+    /// <summary>The open session, or null when it has finished; a 404 when there never was one (or it was cancelled).</summary>
+    public Session? Get(string id)
     {
-        if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower) || !File.Exists(SessionPath(id)))
+        if (File.Exists(SessionPath(id)))
         {
-            throw new GcsException(404, "notFound", "No such upload session (it finished, was cancelled, or never existed).");
+            return JsonSerializer.Deserialize<Session>(File.ReadAllText(SessionPath(id)), Json)!;
         }
-        return JsonSerializer.Deserialize<Session>(File.ReadAllText(SessionPath(id)), Json)!;
+        return File.Exists(FinishedPath(id))
+            ? null
+            : throw new GcsException(404, "notFound", "No such upload session (it was cancelled or never existed).");
     }
+
+    /// <summary>The object a finished session created.</summary>
+    public ObjectRecord Result(string id) => JsonSerializer.Deserialize<ObjectRecord>(File.ReadAllText(FinishedPath(id)), Json)!;
 
     /// <summary>Bytes persisted so far.</summary>
     public long Received(string id) => new FileInfo(DataPath(id)).Length;
@@ -65,17 +72,28 @@ public sealed class ResumableUploads
         return file.Length;
     }
 
-    public string DataPath(string id) => Path.Combine(_root, id + ".bin");
+    public string DataPath(string id) => PathOf(id, ".bin");
+
+    /// <summary>Records the object the session created, and forgets its bytes.</summary>
+    public void Finish(string id, ObjectRecord record)
+    {
+        File.WriteAllText(FinishedPath(id), JsonSerializer.Serialize(record, Json));
+        End(id);
+    }
 
     /// <summary>Forgets the session and its bytes.</summary>
     public void End(string id)
     {
-        lock (_gate)
-        {
-            File.Delete(SessionPath(id));
-            File.Delete(DataPath(id));
-        }
+        File.Delete(SessionPath(id));
+        File.Delete(DataPath(id));
     }
 
-    private string SessionPath(string id) => Path.Combine(_root, id + ".json");
+    private string SessionPath(string id) => PathOf(id, ".json");
+
+    private string FinishedPath(string id) => PathOf(id, ".done.json");
+
+    // The id comes from the request; only ids this class made may become file names.
+    private string PathOf(string id, string suffix) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower)
+        ? Path.Combine(_root, id + suffix)
+        : throw new GcsException(404, "notFound", "No such upload session.");
 }

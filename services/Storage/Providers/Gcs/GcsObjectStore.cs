@@ -28,7 +28,7 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
     public GcsObjectStore(string name, ObjectStoreOptions options)
         : base(name, options.DefaultCloud)
     {
-        _bucket = options.Bucket!;
+        _bucket = options.Bucket ?? throw new ArgumentException($"Store '{name}' needs a Bucket.", nameof(options));
         _projectId = options.ProjectId;
         _smallObjectThreshold = options.SmallObjectThreshold;
         _client = options.Endpoint is { } endpoint
@@ -69,12 +69,18 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
             return ToInfo(await CreateOnlyAware(key, () => _client.UploadObjectAsync(target, upload.OpenBuffered(), createOnly, cancellationToken)));
         }
 
+        // The publishing rewrite's precondition decides; this only spares sending a large object that could not be published.
+        if (!options.Overwrite && await GetObjectAsync(key, cancellationToken) is not null)
+        {
+            throw new ObjectAlreadyExistsException(Name, key);
+        }
         var stagingKey = ObjectKey.NewStagingKey();
         try
         {
-            await _client.UploadObjectAsync(new GcsObject { Bucket = _bucket, Name = stagingKey }, upload.Remainder, cancellationToken: cancellationToken);
+            var staged = await _client.UploadObjectAsync(new GcsObject { Bucket = _bucket, Name = stagingKey }, upload.Remainder, cancellationToken: cancellationToken);
             upload.ThrowIfNotExpected(Name, key, options);
-            return ToInfo(await CreateOnlyAware(key, () => RewriteAsync(stagingKey, key, options.ContentType, MetadataWithHash(options, upload.Sha256), options.Overwrite, cancellationToken)));
+            var metadata = MetadataWithHash(options, upload.Sha256);
+            return ToInfo(await CreateOnlyAware(key, () => RewriteAsync(stagingKey, staged.Generation, key, options.ContentType, metadata, options.Overwrite, cancellationToken)));
         }
         finally
         {
@@ -85,12 +91,37 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
     public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
     {
         (var source, var metadata, options) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
-        return ToInfo(await CreateOnlyAware(destinationKey, () =>
-            RewriteAsync(sourceKey, destinationKey, options.ContentType ?? source.ContentType, metadata, options.Overwrite, cancellationToken)));
+        // The source may be replaced meanwhile: copy the generation whose recorded hash is the one the copy will carry.
+        var current = await GetObjectAsync(sourceKey, cancellationToken);
+        if (current is null || ToInfo(current).Sha256 != source.Sha256)
+        {
+            throw new ObjectStoreException($"Object '{ObjectKey.Printable(sourceKey)}' in store '{Name}' changed or vanished while it was being copied; copy it again.");
+        }
+        var contentType = options.ContentType ?? source.ContentType;
+        var overwrite = options.Overwrite;
+        try
+        {
+            return ToInfo(await CreateOnlyAware(destinationKey, () =>
+                RewriteAsync(sourceKey, current.Generation, destinationKey, contentType, metadata, overwrite, cancellationToken)));
+        }
+        catch (GoogleApiException exception) when (exception.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            // The generation was replaced or deleted since it was looked up.
+            throw new ObjectNotFoundException(Name, sourceKey, exception);
+        }
+        catch (GoogleApiException exception)
+        {
+            // Copies do not pass through the base class's translation, and no SDK exception may leave the store.
+            throw TranslateProviderException(exception, "copy", sourceKey)!;
+        }
     }
 
-    /// <summary>Server-side copy with new metadata; large rewrites take several calls, each continuing from the last token.</summary>
-    private async Task<GcsObject> RewriteAsync(string sourceKey, string destinationKey, string? contentType, Dictionary<string, string> metadata, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Server-side copy of one source generation with new metadata; large rewrites take several calls, each continuing from
+    /// the last token.
+    /// </summary>
+    private async Task<GcsObject> RewriteAsync(
+        string sourceKey, long? sourceGeneration, string destinationKey, string? contentType, Dictionary<string, string> metadata, bool overwrite, CancellationToken cancellationToken)
     {
         var destination = new GcsObject { ContentType = contentType, Metadata = metadata };
         string? token = null;
@@ -98,6 +129,7 @@ public sealed class GcsObjectStore : ObjectStore, IServerSideCopy, IDisposable
         {
             var request = _client.Service.Objects.Rewrite(destination, _bucket, sourceKey, _bucket, destinationKey);
             request.RewriteToken = token;
+            request.SourceGeneration = sourceGeneration;
             request.IfGenerationMatch = overwrite ? null : 0;
             var response = await request.ExecuteAsync(cancellationToken);
             if (response.Done == true)
