@@ -83,7 +83,7 @@ public abstract class ObjectStore(string name, string cloud) : IObjectStore
     /// </summary>
     protected virtual ObjectStoreException? TranslateProviderException(Exception exception, string operation, string key) => null;
 
-    private async Task<T> Translated<T>(string operation, string key, Func<Task<T>> action)
+    protected async Task<T> Translated<T>(string operation, string key, Func<Task<T>> action)
     {
         try
         {

@@ -101,12 +101,13 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
         };
     }
 
-    public async Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        (var source, var metadata, options) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
-        await CopyAsync(sourceKey, source.Size, destinationKey, metadata, options with { ContentType = options.ContentType ?? source.ContentType }, cancellationToken);
-        return await GetInfoCoreAsync(destinationKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, destinationKey);
-    }
+    public Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default) =>
+        Translated("copy", sourceKey, async () =>
+        {
+            (var source, var metadata, var checkedOptions) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
+            await CopyAsync(sourceKey, source.Size, destinationKey, metadata, checkedOptions with { ContentType = checkedOptions.ContentType ?? source.ContentType }, cancellationToken);
+            return await GetInfoCoreAsync(destinationKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, destinationKey);
+        });
 
     /// <summary>Publishes <paramref name="sourceKey"/> under <paramref name="destinationKey"/> with new metadata, atomically.</summary>
     private async Task CopyAsync(string sourceKey, long size, string destinationKey, Dictionary<string, string> metadata, PutOptions options, CancellationToken cancellationToken)
