@@ -12,6 +12,7 @@ namespace Platform.AppHost.Infrastructure;
 public static class RabbitMqResources
 {
     private const string InstallCommand = "sudo apt-get install -y rabbitmq-server";
+    private const string EpmdEndpoint = "epmd";
 
     /// <summary>RabbitMQ: ConnectionStrings:{name} if configured, else a container, else Debian's rabbitmq-server as an executable.</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMq(this Provisioning provisioning, string name)
@@ -42,12 +43,17 @@ public static class RabbitMqResources
             : null;
         var command = provisioning.Require("rabbitmq-server", server ?? "/usr/lib/rabbitmq/lib/rabbitmq_server-<version>/sbin/rabbitmq-server", InstallCommand) ?? "rabbitmq-server";
         var folder = provisioning.DataFolder(name);
-        // One node name per data folder: AppHosts with different data folders can share a machine (and its epmd).
+        // One node name per data folder, so that brokers of AppHosts with different data folders never mistake each other.
         var nodeName = $"platform-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..8]}@localhost";
 
+        var epmd = provisioning.AddEpmd($"{name}-epmd");
         var resource = new RabbitMqExecutableResource(name, command, folder, user, password);
         var broker = provisioning.Builder.AddResource(resource)
             .WithEndpoint(scheme: "tcp", name: RabbitMqExecutableResource.EndpointName, env: "RABBITMQ_NODE_PORT")
+            .WithEnvironment("ERL_EPMD_PORT", epmd.GetEndpoint(EpmdEndpoint).Property(EndpointProperty.Port))
+            // The broker must register with the epmd above: one it started itself would outlive the AppHost.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-start_epmd false")
+            .WaitFor(epmd)
             .WithEnvironment("HOME", folder)
             .WithEnvironment("RABBITMQ_NODENAME", nodeName)
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
@@ -65,6 +71,32 @@ public static class RabbitMqResources
         var healthCheck = $"{name}-amqp";
         provisioning.Builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new AmqpHealthCheck(resource), failureStatus: null, tags: null));
         return broker.WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>
+    /// The Erlang port mapper on a port of its own, run in the foreground so that it stops with the AppHost (the daemon that
+    /// a broker starts by itself stays behind, and the shared default port would tie unrelated brokers together).
+    /// </summary>
+    private static IResourceBuilder<ExecutableResource> AddEpmd(this Provisioning provisioning, string name)
+    {
+        var command = provisioning.RequireOnPath("epmd", InstallCommand) ?? "epmd";
+        var epmd = provisioning.Builder.AddExecutable(name, command, provisioning.DataFolder(name), "-address", "127.0.0.1")
+            .WithEndpoint(scheme: "tcp", name: EpmdEndpoint, env: "ERL_EPMD_PORT", isProxied: false);
+        var endpoint = epmd.GetEndpoint(EpmdEndpoint);
+        provisioning.Builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellationToken =>
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, endpoint.Port, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException exception)
+            {
+                return HealthCheckResult.Unhealthy("epmd does not listen yet.", exception);
+            }
+        });
+        return epmd.WithHealthCheck(name);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 
@@ -15,12 +16,16 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Runs from the moment the app starts, so tests can report how long the platform takes to come up.</summary>
+    public Stopwatch SinceStart { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
             [$"--Platform:DataPath={_dataPath}"], timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
+        SinceStart.Start();
         await App.StartAsync(timeout.Token);
     }
 
