@@ -30,6 +30,7 @@ public sealed class UploadContent : IDisposable
         try
         {
             await upload.FillAsync(threshold, cancellationToken);
+            upload.IsSmall = upload.IsComplete;
             return upload;
         }
         catch
@@ -61,7 +62,7 @@ public sealed class UploadContent : IDisposable
     }
 
     /// <summary>True when the whole content fit under the threshold; <see cref="Sha256"/> and <see cref="Length"/> are then known.</summary>
-    public bool IsSmall => _hashing.ReachedEnd;
+    public bool IsSmall { get; private set; }
 
     /// <summary>The bytes read ahead: the whole content when <see cref="IsSmall"/>.</summary>
     public ReadOnlyMemory<byte> Buffered => _buffer.AsMemory(0, _buffered);

@@ -37,6 +37,7 @@ public sealed class UploadContentTests
 
         Assert.Equal(content, copy.ToArray());
         Assert.True(upload.IsComplete);
+        Assert.False(upload.IsSmall);
         Assert.Equal(TestContent.Sha256Of(content), upload.Sha256);
         Assert.Equal(size, upload.Length);
     }
