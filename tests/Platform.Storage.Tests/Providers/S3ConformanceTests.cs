@@ -73,9 +73,41 @@ public sealed class S3StoreTests(S3StoreFixture fixture) : IClassFixture<S3Store
         var store = fixture.StoreWithoutBucket();
 
         var error = await Assert.ThrowsAsync<ObjectStoreException>(() =>
-            store.PutAsync("key.bin", new MemoryStream([1]), cancellationToken: TestContext.Current.CancellationToken));
+            store.PutAsync("key.bin", new MemoryStream([1]), cancellationToken: Cancellation));
 
         Assert.Contains("NoSuchBucket", error.Message);
         Assert.IsType<AmazonS3Exception>(error.InnerException);
     }
+
+    // Large create-only puts check for the key before staging, so this copy is what shows the publishing Complete's own If-None-Match.
+    [Fact]
+    public async Task A_create_only_copy_onto_an_existing_key_fails_and_keeps_the_original()
+    {
+        var prefix = $"s3/{Guid.NewGuid():n}/";
+        var original = TestContent.Random(100, seed: 20);
+        await fixture.Store.PutAsync(prefix + "taken.bin", new MemoryStream(original), cancellationToken: Cancellation);
+        await fixture.Store.PutAsync(prefix + "source.bin", new MemoryStream(TestContent.Random(100, seed: 21)), cancellationToken: Cancellation);
+
+        var error = await Assert.ThrowsAsync<ObjectAlreadyExistsException>(() =>
+            ((IServerSideCopy)fixture.Store).CopyAsync(prefix + "source.bin", prefix + "taken.bin", new PutOptions { Overwrite = false }, Cancellation));
+
+        Assert.Equal(prefix + "taken.bin", error.Key);
+        Assert.Equal(TestContent.Sha256Of(original), (await fixture.Store.GetInfoAsync(prefix + "taken.bin", Cancellation))?.Sha256);
+    }
+
+    [Fact]
+    public async Task An_empty_object_copies_with_its_hash()
+    {
+        var key = $"s3/{Guid.NewGuid():n}/empty.bin";
+        await fixture.Store.PutAsync(key, new MemoryStream(), cancellationToken: Cancellation);
+
+        var copy = await ((IServerSideCopy)fixture.Store).CopyAsync(key, key + ".copy", cancellationToken: Cancellation);
+
+        Assert.Equal(0, copy.Size);
+        Assert.Equal(TestContent.Sha256Of([]), copy.Sha256);
+        await using var read = await fixture.Store.OpenReadAsync(key + ".copy", new ReadOptions { VerifySha256 = true }, Cancellation);
+        Assert.Equal(0, await read.ReadAsync(new byte[1], Cancellation));
+    }
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 }

@@ -13,14 +13,22 @@ namespace Platform.Storage.Providers.S3;
 /// <para>
 /// Small objects go up in one PutObject with <c>x-amz-meta-sha256</c> already set. A large object's hash is known only after
 /// its last byte, so it goes up as a multipart upload to a staging key, and is then published under its final key by a
-/// server-side multipart copy whose Create call carries the metadata and whose Complete call is the atomic moment (with
-/// <c>If-None-Match: *</c> for a create-only put). A multipart copy, unlike CopyObject, works for objects of any size.
+/// server-side multipart copy (see <see cref="PublishAsync"/>) whose Create call carries the metadata and whose Complete call
+/// is the atomic moment, with <c>If-None-Match: *</c> for a create-only put.
 /// </para>
-/// <para>Listings carry no user metadata in S3, so <see cref="ObjectInfo.Sha256"/> is null in them; use GetInfoAsync.</para>
+/// <para>
+/// Listings carry no user metadata in S3, so <see cref="ObjectInfo.Sha256"/> is null in them; use GetInfoAsync for one
+/// object's hash. Filling it in would take a HEAD per key: a page of 1,000 keys would cost 1,001 requests instead of one,
+/// and listing a large prefix would go from seconds to minutes.
+/// </para>
+/// <para>
+/// The credentials need <c>s3:ListBucket</c> on the bucket: without it S3 answers 403 rather than 404 for a missing key,
+/// and a missing object then surfaces as an <see cref="ObjectStoreException"/> instead of null or
+/// <see cref="ObjectNotFoundException"/>.
+/// </para>
 /// </summary>
-public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls, IDisposable
+public sealed partial class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls, IDisposable
 {
-    private const long CopyPartSize = 1L << 30;
     private const string MetadataPrefix = "x-amz-meta-";
 
     private readonly AmazonS3Client _client;
@@ -31,14 +39,15 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
     public S3ObjectStore(string name, ObjectStoreOptions options)
         : base(name, options.DefaultCloud)
     {
-        _bucket = options.Bucket!;
+        _bucket = options.Bucket ?? throw new ArgumentException("An S3 store needs a Bucket.", nameof(options));
         _smallObjectThreshold = options.SmallObjectThreshold;
-        var config = new AmazonS3Config { RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region ?? "us-east-1") };
+        var region = options.Region ?? "us-east-1";
+        var config = new AmazonS3Config { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
         if (options.Endpoint is { } endpoint)
         {
             config.ServiceURL = endpoint;
             config.ForcePathStyle = true;
-            config.AuthenticationRegion = options.Region ?? "us-east-1";
+            config.AuthenticationRegion = region;
             _plainHttp = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         }
         _client = options.AccessKey is { Length: > 0 } accessKey
@@ -52,6 +61,7 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
     {
         try
         {
+            // PutBucketRequest.UseClientRegion (the default) sends the store's region as the LocationConstraint.
             await _client.PutBucketAsync(new PutBucketRequest { BucketName = _bucket }, cancellationToken);
         }
         catch (AmazonS3Exception exception) when (exception.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
@@ -65,25 +75,35 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
         if (upload.IsSmall)
         {
             upload.ThrowIfNotExpected(Name, key, options);
-            var request = new PutObjectRequest
+            var metadata = MetadataWithHash(options, upload.Sha256);
+            await CreateOnlyAware(key, () =>
             {
-                BucketName = _bucket,
-                Key = key,
-                InputStream = upload.OpenBuffered(),
-                ContentType = options.ContentType,
-                IfNoneMatch = options.Overwrite ? null : "*",
-            };
-            AddMetadata(request.Metadata, MetadataWithHash(options, upload.Sha256));
-            await CreateOnlyAware(key, () => _client.PutObjectAsync(request, cancellationToken));
+                var request = new PutObjectRequest
+                {
+                    BucketName = _bucket,
+                    Key = key,
+                    InputStream = upload.OpenBuffered(),
+                    ContentType = options.ContentType,
+                    IfNoneMatch = options.Overwrite ? null : "*",
+                };
+                AddMetadata(request.Metadata, metadata);
+                return _client.PutObjectAsync(request, cancellationToken);
+            });
         }
         else
         {
+            // The publishing Complete's If-None-Match decides; this only spares uploading a large object that could not be published.
+            if (!options.Overwrite && await HeadAsync(key, cancellationToken) is not null)
+            {
+                throw new ObjectAlreadyExistsException(Name, key);
+            }
             var stagingKey = ObjectKey.NewStagingKey();
             try
             {
                 await S3MultipartUpload.UploadAsync(_client, _bucket, stagingKey, upload.Remainder, cancellationToken);
                 upload.ThrowIfNotExpected(Name, key, options);
-                await CopyAsync(stagingKey, upload.Length, key, MetadataWithHash(options, upload.Sha256), options, cancellationToken);
+                // Nothing else writes a fresh staging key, so the copy needs no pinning to its ETag.
+                await PublishAsync(new CopySource(stagingKey, upload.Length, ETag: null), key, MetadataWithHash(options, upload.Sha256), options, cancellationToken);
             }
             finally
             {
@@ -101,64 +121,14 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
         };
     }
 
-    public Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, PutOptions? options = null, CancellationToken cancellationToken = default) =>
-        Translated("copy", sourceKey, async () =>
-        {
-            (var source, var metadata, var checkedOptions) = await PrepareCopyAsync(sourceKey, destinationKey, options, cancellationToken);
-            await CopyAsync(sourceKey, source.Size, destinationKey, metadata, checkedOptions with { ContentType = checkedOptions.ContentType ?? source.ContentType }, cancellationToken);
-            return await GetInfoCoreAsync(destinationKey, cancellationToken) ?? throw new ObjectNotFoundException(Name, destinationKey);
-        });
-
-    /// <summary>Publishes <paramref name="sourceKey"/> under <paramref name="destinationKey"/> with new metadata, atomically.</summary>
-    private async Task CopyAsync(string sourceKey, long size, string destinationKey, Dictionary<string, string> metadata, PutOptions options, CancellationToken cancellationToken)
-    {
-        var create = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = destinationKey, ContentType = options.ContentType };
-        AddMetadata(create.Metadata, metadata);
-        var uploadId = (await _client.InitiateMultipartUploadAsync(create, cancellationToken)).UploadId;
-        try
-        {
-            var parts = new List<PartETag>();
-            for (long offset = 0, part = 1; offset < size || part == 1; offset += CopyPartSize, part++)
-            {
-                var copy = new CopyPartRequest
-                {
-                    SourceBucket = _bucket,
-                    SourceKey = sourceKey,
-                    DestinationBucket = _bucket,
-                    DestinationKey = destinationKey,
-                    UploadId = uploadId,
-                    PartNumber = (int)part,
-                };
-                if (size > 0)
-                {
-                    copy.FirstByte = offset;
-                    copy.LastByte = Math.Min(offset + CopyPartSize, size) - 1;
-                }
-                var response = await _client.CopyPartAsync(copy, cancellationToken);
-                parts.Add(new PartETag((int)part, response.ETag));
-            }
-            await CreateOnlyAware(destinationKey, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _bucket,
-                Key = destinationKey,
-                UploadId = uploadId,
-                PartETags = parts,
-                IfNoneMatch = options.Overwrite ? null : "*",
-            }, cancellationToken));
-        }
-        catch
-        {
-            await _client.AbortMultipartUploadAsync(_bucket, destinationKey, uploadId, CancellationToken.None);
-            throw;
-        }
-    }
-
     protected override async Task<ObjectReadStream> OpenReadCoreAsync(string key, ReadOptions options, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest { BucketName = _bucket, Key = key };
         if (options.Range is { } range)
         {
-            request.ByteRange = range.Length is null ? new Amazon.S3.Model.ByteRange($"bytes={range.Offset}-") : new Amazon.S3.Model.ByteRange(range.Offset, range.LastByte!.Value);
+            request.ByteRange = range.Length is null
+                ? new Amazon.S3.Model.ByteRange($"bytes={range.Offset}-")
+                : new Amazon.S3.Model.ByteRange(range.Offset, range.LastByte!.Value);
         }
         GetObjectResponse response;
         try
@@ -191,24 +161,20 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
 
     protected override async Task<ObjectInfo?> GetInfoCoreAsync(string key, CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken);
-            var (sha256, metadata) = SplitS3Metadata(response.Metadata);
-            return new ObjectInfo
-            {
-                Key = key,
-                Size = response.ContentLength,
-                Sha256 = sha256,
-                ContentType = response.Headers.ContentType,
-                LastModified = response.LastModified,
-                Metadata = metadata,
-            };
-        }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        if (await HeadAsync(key, cancellationToken) is not { } response)
         {
             return null;
         }
+        var (sha256, metadata) = SplitS3Metadata(response.Metadata);
+        return new ObjectInfo
+        {
+            Key = key,
+            Size = response.ContentLength,
+            Sha256 = sha256,
+            ContentType = response.Headers.ContentType,
+            LastModified = response.LastModified,
+            Metadata = metadata,
+        };
     }
 
     protected override async IAsyncEnumerable<ObjectInfo> ListCoreAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -223,7 +189,7 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
     protected override async Task<bool> DeleteCoreAsync(string key, CancellationToken cancellationToken)
     {
         // S3 deletes succeed whether or not the key exists; the contract reports which it was.
-        if (await GetInfoCoreAsync(key, cancellationToken) is null)
+        if (await HeadAsync(key, cancellationToken) is null)
         {
             return false;
         }
@@ -246,22 +212,16 @@ public sealed class S3ObjectStore : ObjectStore, IServerSideCopy, IPresignedUrls
 
     public void Dispose() => _client.Dispose();
 
-    protected override ObjectStoreException? TranslateProviderException(Exception exception, string operation, string key) =>
-        exception is AmazonServiceException service
-            ? new ObjectStoreException($"S3 {operation} of '{ObjectKey.Printable(key)}' in store '{Name}' failed: HTTP {(int)service.StatusCode} {service.ErrorCode}: {service.Message}", exception)
-            : null;
-
-    /// <summary>Runs a write that may carry <c>If-None-Match: *</c>, turning S3's refusal into the library's exception.</summary>
-    private async Task CreateOnlyAware(string key, Func<Task> write)
+    /// <summary>The object's headers, or null when there is no such object.</summary>
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            await write();
+            return await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken);
         }
-        catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
-            // 412: the key exists; 409 ConditionalRequestConflict: a concurrent conditional write to the key won.
-            throw new ObjectAlreadyExistsException(Name, key, exception);
+            return null;
         }
     }
 
