@@ -1,0 +1,30 @@
+using Platform.Registry.Auth;
+using Platform.Registry.Services;
+using Platform.Storage.Configuration;
+
+namespace Platform.Registry.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateDataAnnotations()
+            .Validate<ObjectStores>((options, stores) => stores.TryGet(options.HomeStore, out _),
+                $"{RegistryOptions.SectionName}:HomeStore must name a store configured under Storage:Stores.")
+            .ValidateOnStart();
+        builder.Services.AddObjectStores(builder.Configuration);
+        // The database must be migrated before the bus starts delivering messages to consumers that use it.
+        builder.AddRegistryDatabase();
+        builder.AddRegistryMessaging();
+        builder.AddRegistryAuth();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OnnxInspector>();
+        builder.Services.AddSingleton<ReplicaSelector>();
+        builder.Services.AddScoped<VersionRegistrar>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Registry.Extensions;
+
+/// <summary>The <c>Registry</c> configuration section.</summary>
+public sealed class RegistryOptions
+{
+    public const string SectionName = "Registry";
+
+    /// <summary>The store (a name under <c>Storage:Stores</c>) that uploads are written to.</summary>
+    [Required]
+    public string HomeStore { get; set; } = "";
+
+    /// <summary>The cloud this registry runs in; replicas in its stores are the nearest. Defaults to the home store's cloud.</summary>
+    public string? Cloud { get; set; }
+
+    /// <summary>The largest artifact an upload may carry; larger bodies get 413.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxArtifactBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Where uploads are spooled while ONNX Runtime opens them (it needs a file). Defaults to the system temp folder.</summary>
+    public string? ScratchPath { get; set; }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Registry.Infrastructure;
+using Platform.Registry.Model;
+
+namespace Platform.Registry.Outbox;
+
+/// <summary>
+/// Publishes outbox rows in the order they were written. A row is marked dispatched only after the broker confirmed it, so
+/// delivery is at least once: a crash between the two republishes that row with the same MessageId. When a publish fails
+/// (the broker is down), the dispatcher stops at that row, to keep the order, and tries again with a doubling delay.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var retryDelay = settings.RetryDelay;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (await TryDispatchPendingAsync(settings, stoppingToken))
+                {
+                    retryDelay = settings.RetryDelay;
+                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+                else
+                {
+                    await Task.Delay(retryDelay, clock, stoppingToken);
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, settings.MaxRetryDelay.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; undelivered rows wait in the table for the next start.
+        }
+    }
+
+    /// <summary>Publishes everything pending; false when something failed and the rest must wait.</summary>
+    private async Task<bool> TryDispatchPendingAsync(OutboxOptions settings, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            while (true)
+            {
+                var batch = await db.Outbox.Where(message => message.DispatchedAt == null).OrderBy(message => message.Id)
+                    .Take(settings.BatchSize).ToListAsync(stoppingToken);
+                if (batch.Count == 0)
+                {
+                    return true;
+                }
+                foreach (var row in batch)
+                {
+                    if (!await TryPublishAsync(db, row, settings, stoppingToken))
+                    {
+                        return false;
+                    }
+                }
+                logger.LogInformation("Dispatched {Count} outbox messages", batch.Count);
+            }
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The database itself is unreachable; the rows are safe there, so wait and try again.
+            logger.LogWarning(exception, "Could not read the outbox; retrying");
+            return false;
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(RegistryDbContext db, OutboxMessage row, OutboxOptions settings, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var type = OutboxContracts.Resolve(row.MessageType);
+            var message = JsonSerializer.Deserialize(row.Payload, type, OutboxExtensions.PayloadOptions)!;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(settings.PublishTimeout);
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            row.Attempts++;
+            row.LastError = exception.Message.Length > 1000 ? exception.Message[..1000] : exception.Message;
+            await db.SaveChangesAsync(stoppingToken);
+            logger.LogWarning("Could not publish outbox message {OutboxId} ({MessageType}, attempt {Attempts}): {Error}",
+                row.Id, row.MessageType, row.Attempts, row.LastError);
+            return false;
+        }
+        row.DispatchedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(stoppingToken);
+        return true;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Registry.Outbox;
+
+/// <summary>The <c>Registry:Outbox</c> section.</summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Registry:Outbox";
+
+    /// <summary>How often to look for pending rows when nothing signalled (rows written by another registry instance, or left by a crash).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one publish may wait for the broker before it counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first retry delay after a failed publish; it doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+}

@@ -1,0 +1,103 @@
+using Platform.Registry.Extensions;
+
+namespace Platform.Registry.Tests.Hosting;
+
+/// <summary>
+/// One registry per test class, on a real database (a subclass provides it) and two FileSystem stores in temp folders:
+/// <c>home</c> (the registry's, cloud "local") and <c>remote</c> (cloud "aws"), so replica choice has something to choose from.
+/// </summary>
+public abstract class RegistryFixture : IAsyncLifetime
+{
+    public const string WriterKey = "writer-key-for-registry-tests";
+    public const string ReaderKey = "reader-key-for-registry-tests";
+    public const string JwtSigningKey = "jwt-signing-key-for-registry-tests-0123456789";
+
+    /// <summary>Small, so the 413 tests need only a small body; the test model is a few KB.</summary>
+    public const long MaxArtifactBytes = 256 * 1024;
+
+    private readonly string _storage = Directory.CreateTempSubdirectory("platform-registry-stores-").FullName;
+
+    public RegistryServer Server { get; private set; } = null!;
+
+    public HttpClient Writer { get; private set; } = null!;
+
+    public HttpClient Reader { get; private set; } = null!;
+
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    public string HomeStorePath => Path.Combine(_storage, "home");
+
+    public string RemoteStorePath => Path.Combine(_storage, "remote");
+
+    protected abstract DatabaseProvider Provider { get; }
+
+    /// <summary>Starts the database and returns its connection string.</summary>
+    protected abstract Task<string> StartDatabaseAsync();
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
+
+    private string _connectionString = "";
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        _connectionString = await StartDatabaseAsync();
+        await StartServerAsync();
+    }
+
+    private Dictionary<string, string?> Settings() => new Dictionary<string, string?>
+    {
+        ["Registry:HomeStore"] = "home",
+        ["Registry:MaxArtifactBytes"] = MaxArtifactBytes.ToString(),
+        ["Registry:Database:Provider"] = Provider.ToString(),
+        ["ConnectionStrings:registrydb"] = _connectionString,
+        ["Storage:Stores:home:Provider"] = "FileSystem",
+        ["Storage:Stores:home:Path"] = HomeStorePath,
+        ["Storage:Stores:home:Cloud"] = "local",
+        ["Storage:Stores:home:CreateIfMissing"] = "true",
+        ["Storage:Stores:remote:Provider"] = "FileSystem",
+        ["Storage:Stores:remote:Path"] = RemoteStorePath,
+        ["Storage:Stores:remote:Cloud"] = "aws",
+        ["Storage:Stores:remote:CreateIfMissing"] = "true",
+        ["Registry:Auth:ApiKeys:ci:Key"] = WriterKey,
+        ["Registry:Auth:ApiKeys:dashboard:Key"] = ReaderKey,
+        ["Registry:Auth:ApiKeys:dashboard:Access"] = "Read",
+        ["Registry:Auth:Jwt:SigningKey"] = JwtSigningKey,
+        ["Registry:Outbox:PollInterval"] = "00:00:00.500",
+        ["Registry:Outbox:RetryDelay"] = "00:00:00.500",
+        ["Registry:Outbox:MaxRetryDelay"] = "00:00:02",
+        ["Registry:Outbox:PublishTimeout"] = "00:00:03",
+    }.Concat(MoreSettings()).ToDictionary();
+
+    /// <summary>Starts the registry (again): same database, same stores, new port.</summary>
+    public async Task StartServerAsync()
+    {
+        // Production, so that reads need credentials too (Development lets them through).
+        Server = await RegistryServer.StartAsync(Settings(), "Production");
+        Writer = Server.CreateClient(WriterKey);
+        Reader = Server.CreateClient(ReaderKey);
+        Anonymous = Server.CreateClient();
+    }
+
+    public async Task StopServerAsync()
+    {
+        Writer.Dispose();
+        Reader.Dispose();
+        Anonymous.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    protected virtual Task StopDatabaseAsync() => Task.CompletedTask;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopServerAsync();
+        }
+        finally
+        {
+            await StopDatabaseAsync();
+            Directory.Delete(_storage, recursive: true);
+        }
+    }
+}
