@@ -3,7 +3,13 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Registry.Apis;
+using Platform.Registry.Infrastructure;
+using Platform.Registry.Model;
+using Platform.Registry.Services;
+using Platform.Storage.Configuration;
 using Platform.Registry.Tests.Hosting;
 
 namespace Platform.Registry.Tests;
@@ -236,6 +242,62 @@ public abstract class RegistryApiTests<TFixture>(TFixture fixture) where TFixtur
         Assert.Equal(["remote"], (await set.ReadAsync<ReplicationPolicyResponse>(HttpStatusCode.OK)).ResolvedStores);
         using var bad = await Writer.PutAsJsonAsync($"/api/models/{name}/replication-policy", new ReplicationPolicyRequest(["nowhere"], null), RegistryHttp.Json, Cancellation);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_a_crash_left_behind_is_failed_and_what_it_stored_is_deleted()
+    {
+        var name = RegistryHttp.NewModelName();
+        await Writer.CreateModelAsync(name);
+        var key = $"models/{name}/1/model.onnx";
+        // What a registry that died mid-upload leaves: the number taken, an UPLOADING row, and the artifact already in the store.
+        using (var scope = Fixture.Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var model = await db.Models.SingleAsync(m => m.Name == name, Cancellation);
+            model.LastVersion = 1;
+            db.Versions.Add(new ModelVersion
+            {
+                ModelId = model.Id, Version = 1, Status = VersionStatus.Uploading, Store = "home", Key = key,
+                CreatedBy = "ci", CreatedAt = DateTimeOffset.UtcNow.AddHours(-2),
+            });
+            await db.SaveChangesAsync(Cancellation);
+        }
+        var home = Fixture.Server.Services.GetRequiredService<ObjectStores>().Get("home");
+        await home.PutAsync(key, new MemoryStream(TestModels.HousePrice), cancellationToken: Cancellation);
+
+        var settled = await Fixture.Server.Services.GetRequiredService<AbandonedUploadSweeper>().SweepAsync(TimeSpan.FromHours(1), Cancellation);
+
+        Assert.True(settled >= 1);
+        var version = await (await Writer.GetAsync($"/api/models/{name}/versions/1", Cancellation)).ReadAsync<VersionResponse>(HttpStatusCode.OK);
+        Assert.Equal("FAILED", version.Status);
+        Assert.Contains("abandoned", version.FailureReason);
+        Assert.Null(await home.GetInfoAsync(key, Cancellation));
+        Assert.Equal(2, (await Writer.RegisterAsync(name)).Version);
+    }
+
+    [Fact]
+    public async Task A_fresh_upload_in_progress_is_not_taken_for_abandoned()
+    {
+        var name = RegistryHttp.NewModelName();
+        await Writer.CreateModelAsync(name);
+        using (var scope = Fixture.Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var model = await db.Models.SingleAsync(m => m.Name == name, Cancellation);
+            model.LastVersion = 1;
+            db.Versions.Add(new ModelVersion
+            {
+                ModelId = model.Id, Version = 1, Status = VersionStatus.Uploading, Store = "home", Key = $"models/{name}/1/model.onnx",
+                CreatedBy = "ci", CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        await Fixture.Server.Services.GetRequiredService<AbandonedUploadSweeper>().SweepAsync(TimeSpan.FromHours(1), Cancellation);
+
+        var version = await (await Writer.GetAsync($"/api/models/{name}/versions/1", Cancellation)).ReadAsync<VersionResponse>(HttpStatusCode.OK);
+        Assert.Equal("UPLOADING", version.Status);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<OnnxInspector>();
         builder.Services.AddSingleton<ReplicaSelector>();
         builder.Services.AddScoped<VersionRegistrar>();
+        builder.Services.AddSingleton<AbandonedUploadSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AbandonedUploadSweeper>());
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

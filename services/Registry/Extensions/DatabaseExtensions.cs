@@ -31,5 +31,7 @@ public static class DatabaseExtensions
                 throw new InvalidOperationException($"{DatabaseOptions.SectionName}:Provider '{provider}' is not supported (Sqlite or PostgreSQL).");
         }
         builder.Services.AddHostedService<DatabaseMigrator>();
+        // Not tagged "live": a database outage makes the registry unready, not dead.
+        builder.Services.AddHealthChecks().AddDbContextCheck<RegistryDbContext>("registry-database");
     }
 }

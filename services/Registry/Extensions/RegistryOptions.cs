@@ -20,4 +20,11 @@ public sealed class RegistryOptions
 
     /// <summary>Where uploads are spooled while ONNX Runtime opens them (it needs a file). Defaults to the system temp folder.</summary>
     public string? ScratchPath { get; set; }
+
+    /// <summary>
+    /// How long a version may stay UPLOADING before it counts as abandoned (its registry stopped mid-upload) and is failed,
+    /// with whatever it left in the store deleted. Longer than the slowest upload you expect.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(1);
 }

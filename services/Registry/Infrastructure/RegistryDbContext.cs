@@ -36,7 +36,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             version.ToTable("model_versions");
             version.HasIndex(v => new { v.ModelId, v.Version }).IsUnique();
             version.HasOne(v => v.Model).WithMany().HasForeignKey(v => v.ModelId);
-            version.Property(v => v.Status).HasConversion<string>().HasMaxLength(16);
+            // A concurrency token, so the registrar and the abandoned-upload sweeper can never both settle one upload.
+            version.Property(v => v.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
             version.Property(v => v.Sha256).HasMaxLength(64);
             version.Property(v => v.Signature).HasConversion(JsonColumn.Converter<ModelSignature?>(), JsonColumn.Comparer<ModelSignature?>());
             version.Property(v => v.Lineage).HasConversion(JsonColumn.Converter<Lineage>(), JsonColumn.Comparer<Lineage>());

@@ -134,6 +134,15 @@ public sealed class VersionRegistrar(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The abandoned-upload sweeper failed this version meanwhile (the upload outlasted AbandonedUploadAfter).
+            await stores.Get(version.Store).DeleteAsync(version.Key, CancellationToken.None);
+            db.ChangeTracker.Clear();
+            var settled = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == version.Id, CancellationToken.None);
+            (version.Status, version.FailureReason) = (settled.Status, settled.FailureReason);
+            return;
+        }
         catch
         {
             await stores.Get(version.Store).DeleteAsync(version.Key, CancellationToken.None);
@@ -153,7 +162,15 @@ public sealed class VersionRegistrar(
         version.FailureReason = reason;
         var model = await db.Models.AsNoTracking().Where(m => m.Id == version.ModelId).Select(m => m.Name).SingleAsync(CancellationToken.None);
         db.Enqueue(new ModelVersionRegistered { Model = model, Version = version.Version, Status = "FAILED", OccurredAt = now }, now);
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The abandoned-upload sweeper failed it first; it is FAILED either way.
+            return;
+        }
         outbox.Notify();
         logger.LogWarning("Version {Version} of {Model} failed: {Reason}", version.Version, model, reason);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Platform.Registry.Extensions;
 
 namespace Platform.Registry.Tests.Hosting;
@@ -36,6 +37,10 @@ public abstract class RegistryFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
+    protected virtual void ConfigureLogging(ILoggingBuilder logging)
+    {
+    }
+
     private string _connectionString = "";
 
     public virtual async ValueTask InitializeAsync()
@@ -72,7 +77,7 @@ public abstract class RegistryFixture : IAsyncLifetime
     public async Task StartServerAsync()
     {
         // Production, so that reads need credentials too (Development lets them through).
-        Server = await RegistryServer.StartAsync(Settings(), "Production");
+        Server = await RegistryServer.StartAsync(Settings(), "Production", ConfigureLogging);
         Writer = Server.CreateClient(WriterKey);
         Reader = Server.CreateClient(ReaderKey);
         Anonymous = Server.CreateClient();

@@ -33,7 +33,7 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RegistryServer> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment)
+    public static async Task<RegistryServer> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment, Action<ILoggingBuilder>? logging = null)
     {
         var contentRoot = Directory.CreateTempSubdirectory("platform-registry-host-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -45,6 +45,7 @@ public sealed class RegistryServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
 
         builder.AddServiceDefaults();
         builder.AddApplicationServices();

@@ -136,6 +136,7 @@ namespace Platform.Registry.Infrastructure.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
