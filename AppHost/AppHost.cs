@@ -12,5 +12,9 @@ var gcp = infrastructure.AddGcsStore("gcp");
 var azure = infrastructure.AddAzureBlobStore("azure");
 var local = infrastructure.AddFileSystemStore("local");
 
+// The control plane: the model registry, storing artifacts in its home cloud and recording replicas in every cloud.
+var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
+    .WithReference(rabbitmq).WaitFor(rabbitmq);
+
 infrastructure.ThrowIfAnythingMissing();
 builder.Build().Run();

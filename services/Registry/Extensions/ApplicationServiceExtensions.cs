@@ -8,6 +8,7 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddEmbeddedStoreWhenNoneIsConfigured();
         builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateDataAnnotations()
             .Validate<ObjectStores>((options, stores) => stores.TryGet(options.HomeStore, out _),
                 $"{RegistryOptions.SectionName}:HomeStore must name a store configured under Storage:Stores.")
@@ -28,5 +29,25 @@ public static class ApplicationServiceExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         return builder;
+    }
+
+    /// <summary>
+    /// Run alone (<c>dotnet run --project services/Registry</c>) with no store configured, the registry keeps artifacts in
+    /// the embedded file-system store <c>local</c> under <c>data/artifacts</c>. Configured stores replace it entirely, so it
+    /// never joins a replication policy by accident.
+    /// </summary>
+    private static void AddEmbeddedStoreWhenNoneIsConfigured(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection("Storage:Stores").GetChildren().Any())
+        {
+            return;
+        }
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Stores:local:Provider"] = "FileSystem",
+            ["Storage:Stores:local:Path"] = Path.Combine(builder.Environment.ContentRootPath, "data", "artifacts"),
+            ["Storage:Stores:local:CreateIfMissing"] = "true",
+            [$"{RegistryOptions.SectionName}:{nameof(RegistryOptions.HomeStore)}"] = builder.Configuration[$"{RegistryOptions.SectionName}:{nameof(RegistryOptions.HomeStore)}"] ?? "local",
+        });
     }
 }

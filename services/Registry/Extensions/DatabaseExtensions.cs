@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Platform.Registry.Infrastructure;
 
@@ -16,8 +17,8 @@ public static class DatabaseExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.Services.AddDbContext<RegistryDbContext, SqliteRegistryDbContext>(options =>
-                    options.UseSqlite(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString));
+                var sqlite = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
+                builder.Services.AddDbContext<RegistryDbContext, SqliteRegistryDbContext>(options => options.UseSqlite(sqlite));
                 break;
             case DatabaseProvider.PostgreSQL:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -33,5 +34,16 @@ public static class DatabaseExtensions
         builder.Services.AddHostedService<DatabaseMigrator>();
         // Not tagged "live": a database outage makes the registry unready, not dead.
         builder.Services.AddHealthChecks().AddDbContextCheck<RegistryDbContext>("registry-database");
+    }
+
+    /// <summary>The configured SQLite connection string, else the embedded default <c>data/registry.db</c>; either way its folder exists.</summary>
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var connection = new SqliteConnectionStringBuilder(configured ?? $"Data Source={Path.Combine(contentRoot, "data", "registry.db")}");
+        if (connection.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        return connection.ToString();
     }
 }

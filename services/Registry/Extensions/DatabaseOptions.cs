@@ -6,15 +6,12 @@ public enum DatabaseProvider
     PostgreSQL,
 }
 
-/// <summary>The <c>Registry:Database</c> section. The connection string itself is <c>ConnectionStrings:registrydb</c>, as Aspire supplies it.</summary>
+/// <summary>The <c>Registry:Database</c> section. The connection string itself is <c>ConnectionStrings:registrydb</c>, as Aspire supplies it; without one, SQLite uses <c>data/registry.db</c> under the content root.</summary>
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Registry:Database";
 
     public const string ConnectionStringName = "registrydb";
-
-    /// <summary>The embedded default, used when no connection string is configured: a SQLite file beside the service.</summary>
-    public const string DefaultSqliteConnectionString = "Data Source=registry.db";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 }

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Platform.AppHost.Infrastructure;
+
+/// <summary>The registry's keys, so that services given <see cref="RegistryResources.WithRegistry{T}"/> can read from it.</summary>
+public sealed record RegistryKeysAnnotation(ParameterResource ReaderKey) : IResourceAnnotation;
+
+public static class RegistryResources
+{
+    /// <summary>The holder names the registry records as createdBy and in the alias audit.</summary>
+    private const string AdminHolder = "platform-admin";
+    private const string ServicesHolder = "platform-services";
+
+    /// <summary>
+    /// The model registry, the control plane: artifacts go to <paramref name="home"/>; every store in <paramref name="stores"/>
+    /// is one it records replicas in and can serve from. Its database is PostgreSQL when ConnectionStrings:registrydb is
+    /// configured, else the embedded SQLite file in the data folder. An admin key (read-write), a key for the platform's own
+    /// services (read-only) and a JWT signing key are generated secret parameters.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddRegistry(this Provisioning provisioning, string name, ObjectStoreResource home,
+        params ObjectStoreResource[] stores)
+    {
+        var builder = provisioning.Builder;
+        var adminKey = builder.AddParameter($"{name}-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        var readerKey = builder.AddParameter($"{name}-reader-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        var signingKey = builder.AddParameter($"{name}-jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
+        var registry = builder.AddProject<Projects.Platform_Registry>(name)
+            .WithEnvironment("Registry__HomeStore", home.Name)
+            .WithEnvironment("Registry__ScratchPath", provisioning.DataFolder($"{name}-scratch"))
+            .WithEnvironment($"Registry__Auth__ApiKeys__{AdminHolder}__Key", adminKey)
+            .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Key", readerKey)
+            .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Access", "Read")
+            .WithEnvironment("Registry__Auth__Jwt__SigningKey", signingKey)
+            .WithHttpHealthCheck("/health")
+            .WithAnnotation(new RegistryKeysAnnotation(readerKey.Resource));
+        foreach (var store in stores.Append(home).Distinct())
+        {
+            registry.WithObjectStore(store);
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("registrydb")))
+        {
+            registry.WithReference(builder.AddConnectionString("registrydb"))
+                .WithEnvironment("Registry__Database__Provider", "PostgreSQL")
+                .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report($"{name} database", "PostgreSQL (ConnectionStrings:registrydb)"));
+        }
+        else
+        {
+            var file = Path.Combine(provisioning.DataFolder(name), "registry.db");
+            registry.WithEnvironment("ConnectionStrings__registrydb", $"Data Source={file}")
+                .WithEnvironment("Registry__Database__Provider", "Sqlite")
+                .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report($"{name} database", $"embedded SQLite in {file}"));
+        }
+        return registry;
+    }
+
+    /// <summary>Points a service at the registry (Registry__Url, and the read-only key in Registry__ApiKey) and waits for it.</summary>
+    public static IResourceBuilder<T> WithRegistry<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        var keys = registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single();
+        return service.WithEnvironment("Registry__Url", registry.GetEndpoint("http"))
+            .WithEnvironment("Registry__ApiKey", keys.ReaderKey)
+            .WaitFor(registry);
+    }
+}
