@@ -53,12 +53,18 @@ public sealed class OutboxDispatcher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var dispatched = 0;
             while (true)
             {
                 var batch = await db.Outbox.Where(message => message.DispatchedAt == null).OrderBy(message => message.Id)
                     .Take(settings.BatchSize).ToListAsync(stoppingToken);
                 if (batch.Count == 0)
                 {
+                    // Only after publishing something, so an idle registry's polls cost one query.
+                    if (dispatched > 0)
+                    {
+                        await PurgeDispatchedAsync(db, settings, stoppingToken);
+                    }
                     return true;
                 }
                 foreach (var row in batch)
@@ -68,6 +74,7 @@ public sealed class OutboxDispatcher(
                         return false;
                     }
                 }
+                dispatched += batch.Count;
                 logger.LogInformation("Dispatched {Count} outbox messages", batch.Count);
             }
         }
@@ -76,6 +83,22 @@ public sealed class OutboxDispatcher(
             // The database itself is unreachable; the rows are safe there, so wait and try again.
             logger.LogWarning(exception, "Could not read the outbox; retrying");
             return false;
+        }
+    }
+
+    /// <summary>Deletes dispatched rows beyond the newest <see cref="OutboxOptions.KeepDispatched"/>; ids grow with time, so no clock is needed.</summary>
+    private async Task PurgeDispatchedAsync(RegistryDbContext db, OutboxOptions settings, CancellationToken stoppingToken)
+    {
+        var newest = await db.Outbox.Where(message => message.DispatchedAt != null).MaxAsync(message => (long?)message.Id, stoppingToken);
+        if (newest is null)
+        {
+            return;
+        }
+        var purged = await db.Outbox.Where(message => message.DispatchedAt != null && message.Id <= newest - settings.KeepDispatched)
+            .ExecuteDeleteAsync(stoppingToken);
+        if (purged > 0)
+        {
+            logger.LogInformation("Purged {Count} dispatched outbox messages", purged);
         }
     }
 

@@ -24,4 +24,8 @@ public sealed class OutboxOptions
 
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>How many dispatched rows to keep, newest first, for inspection; older ones are deleted so the table stays small.</summary>
+    [Range(0, int.MaxValue)]
+    public int KeepDispatched { get; set; } = 10_000;
 }

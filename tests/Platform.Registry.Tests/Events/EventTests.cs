@@ -5,7 +5,9 @@ using Platform.Registry.Apis;
 using Platform.Registry.Tests.Hosting;
 using Platform.Storage;
 using Platform.Storage.Configuration;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Registry.Infrastructure;
 
 namespace Platform.Registry.Tests.Events;
 
@@ -97,6 +99,30 @@ public sealed class EventTests(MessagingFixture fixture) : IClassFixture<Messagi
         using var download = await fixture.Writer.GetAsync($"/api/models/{name}/versions/1/artifact?store=remote", Cancellation);
         Assert.Equal("remote", download.Headers.GetValues(ArtifactsApi.ReplicaStoreHeader).Single());
         Assert.Equal(TestModels.HousePrice, await download.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Dispatched_events_beyond_the_number_kept_are_purged_and_pending_ones_stay()
+    {
+        var name = RegistryHttp.NewModelName();
+        await fixture.Writer.CreateModelAsync(name);
+        for (var i = 0; i < 3; i++)
+        {
+            await fixture.Writer.RegisterAsync(name);
+        }
+        await fixture.Observer.WaitForAsync<ArtifactStored>(e => e.Model == name && e.Version == 3, Patience);
+
+        using var deadline = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            using var scope = fixture.Server.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            if (await db.Outbox.CountAsync(message => message.DispatchedAt != null, Cancellation) <= MessagingFixture.KeepDispatched)
+            {
+                break;
+            }
+            await Task.Delay(200, deadline.Token);
+        }
     }
 
     private static ArtifactReplicated Report(VersionResponse version, string store, string sha256, DateTimeOffset verifiedAt) => new()

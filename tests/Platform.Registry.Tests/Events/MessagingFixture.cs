@@ -18,7 +18,9 @@ public sealed class MessagingFixture : SqliteRegistryFixture
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings() =>
-        [new("ConnectionStrings:rabbitmq", Broker.ConnectionString)];
+        [new("ConnectionStrings:rabbitmq", Broker.ConnectionString), new("Registry:Outbox:KeepDispatched", KeepDispatched.ToString())];
+
+    public const int KeepDispatched = 2;
 
     public override async ValueTask DisposeAsync()
     {
