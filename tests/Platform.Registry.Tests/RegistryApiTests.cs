@@ -301,6 +301,33 @@ public abstract class RegistryApiTests<TFixture>(TFixture fixture) where TFixtur
     }
 
     [Fact]
+    public async Task The_replication_listing_pages_through_ready_versions_with_their_targets_and_replicas()
+    {
+        var name = RegistryHttp.NewModelName();
+        await Writer.CreateModelAsync(name, replication: new ReplicationPolicyRequest(null, ["aws"]));
+        await Writer.RegisterAsync(name);
+        await Writer.UploadAsync(name, RandomNumberGenerator.GetBytes(100));
+        await Writer.RegisterAsync(name);
+
+        var found = new List<ExpectedReplicas>();
+        long? after = 0;
+        var pages = 0;
+        while (after is not null)
+        {
+            var page = await (await Fixture.Reader.GetAsync($"/api/replication/versions?afterId={after}&limit=2", Cancellation)).ReadAsync<ExpectedReplicasPage>(HttpStatusCode.OK);
+            found.AddRange(page.Items.Where(item => item.Model == name));
+            after = page.NextAfterId;
+            pages++;
+        }
+
+        Assert.True(pages >= 2);
+        Assert.Equal([1, 3], found.Select(item => item.Version));
+        Assert.All(found, item => Assert.Equal(["remote"], item.TargetStores));
+        Assert.All(found, item => Assert.Equal(["home"], item.Replicas));
+        Assert.All(found, item => Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(TestModels.HousePrice)), item.Sha256));
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_operation()
     {
         var document = await Fixture.Anonymous.GetStringAsync("/openapi/v1.json", Cancellation);

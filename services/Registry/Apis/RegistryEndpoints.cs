@@ -23,6 +23,7 @@ public static class RegistryEndpoints
         app.MapVersionsApi();
         app.MapArtifactsApi();
         app.MapAliasesApi();
+        app.MapReplicationApi();
         return app;
     }
 }
