@@ -98,6 +98,22 @@ public sealed class LocalRabbitMq : IAsyncDisposable
         return script ?? throw new InvalidOperationException("RabbitMQ is not installed: run `apt-get install -y rabbitmq-server`.");
     }
 
+    /// <summary>How many messages wait in <paramref name="queue"/> (0 when there is no such queue).</summary>
+    public async Task<uint> MessageCountAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

@@ -1,20 +1,29 @@
 using Platform.Registry.Tests.Hosting;
+using MassTransit;
+using Platform.Contracts.Models;
+using Platform.Contracts.Storage;
 using Platform.Testing;
 
 namespace Platform.Registry.Tests.Events;
 
-/// <summary>The SQLite registry, wired to a private RabbitMQ node, with an <see cref="EventObserver"/> on the same broker.</summary>
+/// <summary>The SQLite registry, wired to a private RabbitMQ node, with a <see cref="BusObserver"/> on the same broker.</summary>
 public sealed class MessagingFixture : SqliteRegistryFixture
 {
     public LocalRabbitMq Broker { get; private set; } = null!;
 
-    public EventObserver Observer { get; private set; } = null!;
+    public BusObserver Observer { get; private set; } = null!;
 
     public override async ValueTask InitializeAsync()
     {
         Broker = await LocalRabbitMq.StartNewAsync();
         await base.InitializeAsync();
-        Observer = await EventObserver.StartAsync(Broker.ConnectionString);
+        // Stands in for the sync workers and the gateway: records what the registry publishes, publishes replica reports.
+        Observer = await BusObserver.StartAsync(Broker.ConnectionString, "registry-tests-observer", (endpoint, observer) =>
+        {
+            endpoint.Handler<ModelVersionRegistered>(observer.Record);
+            endpoint.Handler<ArtifactStored>(observer.Record);
+            endpoint.Handler<ModelAliasChanged>(observer.Record);
+        });
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings() =>

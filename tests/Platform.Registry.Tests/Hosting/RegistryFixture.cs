@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Registry.Extensions;
+using Platform.Testing;
 
 namespace Platform.Registry.Tests.Hosting;
 
@@ -18,7 +19,7 @@ public abstract class RegistryFixture : IAsyncLifetime
 
     private readonly string _storage = Directory.CreateTempSubdirectory("platform-registry-stores-").FullName;
 
-    public RegistryServer Server { get; private set; } = null!;
+    public InProcessServer Server { get; private set; } = null!;
 
     public HttpClient Writer { get; private set; } = null!;
 

@@ -1,0 +1,91 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Storage;
+using Platform.Storage;
+using Platform.Storage.Configuration;
+using Platform.Testing;
+
+namespace Platform.Sync.Tests.Hosting;
+
+/// <summary>
+/// Three clouds and one sync worker per cloud, in-process, with fast retries; a bus observer records what the workers report.
+/// The workers' data sync rules: <c>aws:datasets/ → gcp</c> (copy) and <c>aws:mirror/ → azure</c> (mirror, at most 3 deletes).
+/// </summary>
+public class SyncFixture : IAsyncLifetime
+{
+    public static readonly string[] CloudNames = ["aws", "gcp", "azure"];
+
+    public const int MirrorMaxDeletes = 3;
+
+    public Clouds Clouds { get; private set; } = null!;
+
+    public Dictionary<string, InProcessServer> Workers { get; } = new();
+
+    public BusObserver Observer { get; private set; } = null!;
+
+    /// <summary>The same stores the workers use, for the tests to put, read and corrupt objects.</summary>
+    public ObjectStores Stores => Workers["aws"].Services.GetRequiredService<ObjectStores>();
+
+    public IObjectStore Store(string name) => Stores.Get(name);
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Clouds = await Clouds.StartAsync();
+        Observer = await BusObserver.StartAsync(Clouds.Broker.ConnectionString, "sync-tests-observer", (endpoint, observer) =>
+        {
+            endpoint.Handler<ArtifactReplicated>(observer.Record);
+            endpoint.Handler<ArtifactReplicationFailed>(observer.Record);
+        });
+        foreach (var cloud in CloudNames)
+        {
+            Workers[cloud] = await SyncServer.StartAsync(WorkerSettings(cloud));
+        }
+    }
+
+    public Dictionary<string, string?> WorkerSettings(string cloud)
+    {
+        var settings = new Dictionary<string, string?>(Clouds.StoreSettings)
+        {
+            ["ConnectionStrings:rabbitmq"] = Clouds.Broker.ConnectionString,
+            ["Sync:Cloud"] = cloud,
+            ["Sync:RetryLimit"] = "2",
+            ["Sync:RetryMinDelay"] = "00:00:00.050",
+            ["Sync:RetryMaxDelay"] = "00:00:00.200",
+            ["Sync:RedeliveryLimit"] = "1",
+            ["Sync:RedeliveryDelay"] = "00:00:02",
+            ["Sync:ReconcileInterval"] = "01:00:00",
+            ["Sync:Rules:0:Source"] = "aws",
+            ["Sync:Rules:0:Prefix"] = "datasets/",
+            ["Sync:Rules:0:Destinations:0"] = "gcp",
+            ["Sync:Rules:1:Source"] = "aws",
+            ["Sync:Rules:1:Prefix"] = "mirror/",
+            ["Sync:Rules:1:Destinations:0"] = "azure",
+            ["Sync:Rules:1:Mode"] = "Mirror",
+            ["Sync:Rules:1:MaxDeletes"] = MirrorMaxDeletes.ToString(),
+            // A store no server answers at, to make copies fail the way an outage does.
+            ["Storage:Stores:down:Provider"] = "S3",
+            ["Storage:Stores:down:Bucket"] = Clouds.Bucket,
+            ["Storage:Stores:down:Endpoint"] = "http://127.0.0.1:9",
+            ["Storage:Stores:down:AccessKey"] = "test",
+            ["Storage:Stores:down:SecretKey"] = "test",
+            ["Storage:Stores:down:Cloud"] = "offline",
+        };
+        return settings;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        foreach (var worker in Workers.Values)
+        {
+            await worker.DisposeAsync();
+        }
+        if (Observer is not null)
+        {
+            await Observer.DisposeAsync();
+        }
+        if (Clouds is not null)
+        {
+            await Clouds.DisposeAsync();
+        }
+    }
+}
