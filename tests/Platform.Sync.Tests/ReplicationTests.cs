@@ -125,7 +125,12 @@ public sealed class ReplicationTests(SyncFixture fixture) : IClassFixture<SyncFi
 
         var failure = await fixture.Observer.WaitForAsync<ArtifactReplicationFailed>(e => e.Key == key, Patience);
         Assert.Equal(("Error", "gcp"), (failure.Kind, failure.Store));
-        Assert.True(await fixture.Clouds.Broker.MessageCountAsync("sync-gcp-replicate-object_error") >= 1);
+        // The report goes out just before the message is moved to the error queue.
+        using var deadline = new CancellationTokenSource(Patience);
+        while (await fixture.Clouds.Broker.MessageCountAsync("sync-gcp-replicate-object_error") == 0)
+        {
+            await Task.Delay(100, deadline.Token);
+        }
         // One delivery and one redelivery, both failing; the failure is reported once, after the last.
         Assert.Single(fixture.Observer.All<ArtifactReplicationFailed>(), e => e.Key == key);
     }
