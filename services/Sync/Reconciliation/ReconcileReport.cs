@@ -19,7 +19,7 @@ public sealed class StoreReport
 
     public int Repaired { get; set; }
 
-    public List<string> Failures { get; } = [];
+    public List<string> Failures { get; init; } = [];
 }
 
 /// <summary>What one sync rule did in one destination store.</summary>
@@ -40,7 +40,7 @@ public sealed class RuleReport
     /// <summary>Why a mirror rule deleted nothing, when it had something to delete.</summary>
     public string? DeletesSkipped { get; set; }
 
-    public List<string> Failures { get; } = [];
+    public List<string> Failures { get; init; } = [];
 }
 
 public sealed class ReconcileReport
@@ -49,9 +49,9 @@ public sealed class ReconcileReport
 
     public DateTimeOffset FinishedAt { get; set; }
 
-    public List<StoreReport> Stores { get; } = [];
+    public List<StoreReport> Stores { get; init; } = [];
 
-    public List<RuleReport> Rules { get; } = [];
+    public List<RuleReport> Rules { get; init; } = [];
 
     /// <summary>Set when the registry could not be read: models were not reconciled this time.</summary>
     public string? RegistryError { get; set; }
