@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Diagnostics;
 
 namespace Platform.Storage.Bench;
@@ -50,12 +51,12 @@ public static class PeakMemory
         var size = sizeMiB * 1024L * 1024;
         if (client == "raw")
         {
-            await target.Raw.PutAsync("peak.bin", new GeneratedContent(size));
+            await target.Raw.PutAsync("peak.bin", new GeneratedStream(size));
             await target.Raw.GetAsync("peak.bin", Stream.Null);
         }
         else
         {
-            await target.Store.PutAsync("peak.bin", new GeneratedContent(size));
+            await target.Store.PutAsync("peak.bin", new GeneratedStream(size));
             await using var read = await target.Store.OpenReadAsync("peak.bin", new ReadOptions { VerifySha256 = true });
             await read.CopyToAsync(Stream.Null);
         }

@@ -1,3 +1,4 @@
+using Platform.Testing;
 namespace Platform.Storage.Tests.Conformance;
 
 /// <summary>Runs alone: the memory check watches the whole process, so no other test may allocate meanwhile.</summary>

@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Security.Cryptography;
 
 namespace Platform.Storage.Tests.Conformance;

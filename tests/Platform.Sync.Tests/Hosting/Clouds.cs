@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Storage.Configuration;
 using Platform.Testing;
 
 namespace Platform.Sync.Tests.Hosting;
@@ -35,6 +39,18 @@ public sealed class Clouds : IAsyncDisposable
             await clouds.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The three stores as a service sees them, buckets and containers created.</summary>
+    public async Task<ServiceProvider> OpenStoresAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(StoreSettings).Build();
+        var services = new ServiceCollection().AddLogging().AddObjectStores(configuration).BuildServiceProvider();
+        foreach (var hosted in services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+        return services;
     }
 
     private void Add(string cloud, Dictionary<string, string> settings)
