@@ -36,11 +36,17 @@ public class SyncFixture : IAsyncLifetime
             endpoint.Handler<ArtifactReplicated>(observer.Record);
             endpoint.Handler<ArtifactReplicationFailed>(observer.Record);
         });
+        await BeforeWorkersStartAsync();
         foreach (var cloud in CloudNames)
         {
             Workers[cloud] = await SyncServer.StartAsync(WorkerSettings(cloud));
         }
     }
+
+    /// <summary>Starts what the workers need besides the clouds (a registry, say).</summary>
+    protected virtual Task BeforeWorkersStartAsync() => Task.CompletedTask;
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreWorkerSettings() => [];
 
     public Dictionary<string, string?> WorkerSettings(string cloud)
     {
@@ -70,6 +76,10 @@ public class SyncFixture : IAsyncLifetime
             ["Storage:Stores:down:SecretKey"] = "test",
             ["Storage:Stores:down:Cloud"] = "offline",
         };
+        foreach (var (key, value) in MoreWorkerSettings())
+        {
+            settings[key] = value;
+        }
         return settings;
     }
 
