@@ -16,5 +16,13 @@ var local = infrastructure.AddFileSystemStore("local");
 var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
+// One sync worker per cloud, pulling verified copies into its own cloud's store.
+foreach (var cloud in new[] { aws, gcp, azure })
+{
+    infrastructure.AddSyncWorker(cloud, aws, gcp, azure)
+        .WithRegistry(registry)
+        .WithReference(rabbitmq).WaitFor(rabbitmq);
+}
+
 infrastructure.ThrowIfAnythingMissing();
 builder.Build().Run();

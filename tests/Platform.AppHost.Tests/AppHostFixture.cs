@@ -5,7 +5,7 @@ using Aspire.Hosting.Testing;
 namespace Platform.AppHost.Tests;
 
 /// <summary>
-/// The whole AppHost, started once for the test class under Aspire.Hosting.Testing, with its own data folder, exactly as
+/// The whole AppHost, started once for the test collection under Aspire.Hosting.Testing, with its own data folder, exactly as
 /// `dotnet run --project AppHost` starts it on this machine (no container runtime: executables and projects).
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
@@ -38,3 +38,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         Directory.Delete(_dataPath, recursive: true);
     }
 }
+
+/// <summary>Every test class that needs the running AppHost shares one: starting it is the expensive part.</summary>
+[CollectionDefinition(nameof(AppHostCollection))]
+public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>;

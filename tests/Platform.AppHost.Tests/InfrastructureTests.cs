@@ -10,7 +10,8 @@ using RabbitMQ.Client;
 
 namespace Platform.AppHost.Tests;
 
-public sealed class InfrastructureTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+[Collection(nameof(AppHostCollection))]
+public sealed class InfrastructureTests(AppHostFixture fixture)
 {
     private static readonly string[] InfrastructureResources = ["rabbitmq", "aws-storage", "gcp-storage", "azure-storage", "local-storage"];
 
