@@ -1,0 +1,20 @@
+using System.Globalization;
+using System.Text;
+
+namespace Platform.Registry.Bench;
+
+public static class Report
+{
+    public static string Table(IEnumerable<LoadResult> results)
+    {
+        var table = new StringBuilder()
+            .AppendLine("| case | measured with | requests | req/s | p99 | failures |")
+            .AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        foreach (var result in results)
+        {
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| {result.Case} | {result.Tool} | {result.Requests:N0} | {result.RequestsPerSecond:N0} | {(result.P99 is { } p99 ? $"{p99.TotalMilliseconds:F1} ms" : "n/a")} | {result.Failures:N0} |");
+        }
+        return table.ToString();
+    }
+}
