@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -30,6 +31,41 @@ public sealed class ReplicationTests(SyncFixture fixture) : IClassFixture<SyncFi
             Assert.Equal(stored.Sha256, (await fixture.Store(cloud).GetInfoAsync(key, Cancellation))!.Sha256);
         }
         Assert.DoesNotContain(fixture.Observer.All<ArtifactReplicated>(), e => e.Key == key && e.Store == "aws");
+    }
+
+    [Fact]
+    public async Task Copies_are_counted_in_bytes_and_objects_by_source_and_destination_cloud_with_their_lag()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentQueue<(string Instrument, double Value, string? Source, string? Destination)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meters) =>
+        {
+            if (instrument.Meter.Name == "Platform.Sync")
+            {
+                meters.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? source = null, destination = null;
+            foreach (var tag in tags)
+            {
+                source = tag.Key == "source_cloud" ? tag.Value?.ToString() : source;
+                destination = tag.Key == "destination_cloud" ? tag.Value?.ToString() : destination;
+            }
+            measurements.Enqueue((instrument.Name, value, source, destination));
+        }
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+        var (key, _, stored) = await PutAsync("azure", 123_456);
+
+        await fixture.Observer.Publisher.Publish(Stored("azure", key, stored, ["gcp"]), Cancellation);
+        await fixture.Observer.WaitForAsync<ArtifactReplicated>(e => e.Key == key && e.Store == "gcp", Patience);
+
+        Assert.Contains(measurements, m => m == ("platform.sync.copied.bytes", 123_456, "azure", "gcp"));
+        Assert.Contains(measurements, m => m == ("platform.sync.copied.objects", 1, "azure", "gcp"));
+        Assert.Contains(measurements, m => m.Instrument == "platform.sync.replication.lag" && m.Source == "azure" && m.Value >= 0);
     }
 
     [Fact]
