@@ -163,17 +163,30 @@ public sealed class AzureBlobStoreTests(AzureBlobStoreFixture fixture) : IClassF
     }
 
     [Fact]
-    public void A_store_without_a_connection_string_is_refused_with_a_reason()
+    public void A_store_with_only_an_account_endpoint_uses_entra_id_so_it_cannot_presign()
+    {
+        var store = new AzureBlobObjectStore("blob", new ObjectStoreOptions
+        {
+            Provider = ObjectStoreProvider.AzureBlob,
+            Container = "models",
+            Endpoint = "https://account.blob.core.windows.net",
+        });
+
+        Assert.False(store.Capabilities.HasFlag(StoreCapabilities.PresignedUrls));
+        Assert.True(store.Capabilities.HasFlag(StoreCapabilities.ServerSideCopy));
+    }
+
+    [Fact]
+    public void A_store_with_neither_connection_string_nor_endpoint_is_refused_with_a_reason()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new AzureBlobObjectStore("blob", new ObjectStoreOptions
         {
             Provider = ObjectStoreProvider.AzureBlob,
             Container = "models",
-            Endpoint = "https://account.blob.core.windows.net",
         }));
 
         Assert.Contains("Storage:Stores:blob", error.Message);
-        Assert.Contains("ConnectionString", error.Message);
+        Assert.Contains("ConnectionString or Endpoint", error.Message);
     }
 
     private AzureBlobObjectStore StoreAt(string blobEndpoint) => new("azure-via-proxy", new ObjectStoreOptions

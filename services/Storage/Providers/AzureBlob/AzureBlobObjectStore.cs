@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Azure;
+using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -40,13 +41,15 @@ public sealed partial class AzureBlobObjectStore : ObjectStore, IServerSideCopy,
         {
             throw new InvalidOperationException($"Storage:Stores:{name}:Container is required for an AzureBlob store.");
         }
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new InvalidOperationException(
-                $"Storage:Stores:{name}: the AzureBlob provider needs a ConnectionString (with an account key or a SAS); an Endpoint " +
-                "alone would need Entra ID sign-in, which is not wired in yet.");
-        }
-        _container = new BlobContainerClient(options.ConnectionString, options.Container, ClientOptions());
+        // A connection string carries an account key or a SAS (Azurite, or an account with shared keys). Without one, the
+        // account's blob endpoint and Entra ID: DefaultAzureCredential is workload identity on AKS (the webhook sets
+        // AZURE_CLIENT_ID and the federated token file), a managed identity on a VM, the developer's az login locally.
+        _container = options.ConnectionString is { Length: > 0 } connectionString
+            ? new BlobContainerClient(connectionString, options.Container, ClientOptions())
+            : new BlobContainerClient(
+                new Uri($"{(options.Endpoint ?? throw new InvalidOperationException($"Storage:Stores:{name}: an AzureBlob store needs ConnectionString or Endpoint.")).TrimEnd('/')}/{options.Container}"),
+                new DefaultAzureCredential(),
+                ClientOptions());
         _smallObjectThreshold = options.SmallObjectThreshold;
     }
 
