@@ -12,6 +12,10 @@ public static class ObjectStoreResources
     /// <summary>The aws cloud: S3 API.</summary>
     public static ObjectStoreResource AddS3Store(this Provisioning provisioning, string cloud)
     {
+        if (provisioning.Publishing)
+        {
+            return provisioning.AddCloudStore(cloud, "S3");
+        }
         var builder = provisioning.Builder;
         var name = $"{cloud}-storage";
         var accessKey = builder.AddParameter($"{name}-access-key", new GenerateParameterDefault { MinLength = 20, Special = false, Lower = false }, secret: true, persist: true);
@@ -62,6 +66,10 @@ public static class ObjectStoreResources
     /// <summary>The gcp cloud: GCS JSON API.</summary>
     public static ObjectStoreResource AddGcsStore(this Provisioning provisioning, string cloud)
     {
+        if (provisioning.Publishing)
+        {
+            return provisioning.AddCloudStore(cloud, "Gcs");
+        }
         var builder = provisioning.Builder;
         var name = $"{cloud}-storage";
         IResourceBuilder<IResourceWithEndpoints> server = provisioning.ContainersAvailable
@@ -94,6 +102,10 @@ public static class ObjectStoreResources
     /// <summary>The azure cloud: Blob API.</summary>
     public static ObjectStoreResource AddAzureBlobStore(this Provisioning provisioning, string cloud)
     {
+        if (provisioning.Publishing)
+        {
+            return provisioning.AddCloudStore(cloud, "AzureBlob");
+        }
         const string account = "devstoreaccount1";
         var builder = provisioning.Builder;
         var name = $"{cloud}-storage";

@@ -26,6 +26,12 @@ public sealed class Provisioning
 
     public IDistributedApplicationBuilder Builder { get; }
 
+    /// <summary>
+    /// Publishing a deployment manifest rather than running here: infrastructure is the clouds' own (stores by workload identity,
+    /// RabbitMQ and PostgreSQL by connection string), nothing local is started or required.
+    /// </summary>
+    public bool Publishing => Builder.ExecutionContext.IsPublishMode;
+
     /// <summary>Whether `docker info` answered (or Platform:ContainerRuntime says so).</summary>
     public bool ContainersAvailable { get; }
 

@@ -18,7 +18,7 @@ public static class RabbitMqResources
     public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMq(this Provisioning provisioning, string name)
     {
         var builder = provisioning.Builder;
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        if (provisioning.Publishing || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
         {
             provisioning.Report(name, "external broker (ConnectionStrings:" + name + ")");
             return builder.AddConnectionString(name);

@@ -14,7 +14,7 @@ public static class RegistryResources
     /// <summary>
     /// The model registry, the control plane: artifacts go to <paramref name="home"/>; every store in <paramref name="stores"/>
     /// is one it records replicas in and can serve from. Its database is PostgreSQL when ConnectionStrings:registrydb is
-    /// configured, else the embedded SQLite file in the data folder. An admin key (read-write), a key for the platform's own
+    /// configured (and always in a published deployment), else the embedded SQLite file in the data folder. An admin key (read-write), a key for the platform's own
     /// services (read-only) and a JWT signing key are generated secret parameters.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddRegistry(this Provisioning provisioning, string name, ObjectStoreResource home,
@@ -27,19 +27,25 @@ public static class RegistryResources
 
         var registry = builder.AddProject<Projects.Platform_Registry>(name)
             .WithEnvironment("Registry__HomeStore", home.Name)
-            .WithEnvironment("Registry__ScratchPath", provisioning.DataFolder($"{name}-scratch"))
             .WithEnvironment($"Registry__Auth__ApiKeys__{AdminHolder}__Key", adminKey)
             .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Key", readerKey)
             .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Access", "Read")
             .WithEnvironment("Registry__Auth__Jwt__SigningKey", signingKey)
             .WithHttpHealthCheck("/health")
+            // Clients outside the cluster (CI pipelines registering models, the other clouds' workers) call it.
+            .WithExternalHttpEndpoints()
             .WithAnnotation(new RegistryKeysAnnotation(readerKey.Resource));
         foreach (var store in stores.Append(home).Distinct())
         {
             registry.WithObjectStore(store);
         }
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("registrydb")))
+        if (!provisioning.Publishing)
+        {
+            // Uploads are spooled beside the other local data, not in the system temp folder.
+            registry.WithEnvironment("Registry__ScratchPath", provisioning.DataFolder($"{name}-scratch"));
+        }
+        if (provisioning.Publishing || !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("registrydb")))
         {
             registry.WithReference(builder.AddConnectionString("registrydb"))
                 .WithEnvironment("Registry__Database__Provider", "PostgreSQL")

@@ -84,7 +84,15 @@ public sealed class CrashTests(CrashFixture fixture) : IClassFixture<CrashFixtur
             Assert.Null(await destination.GetInfoAsync(key, Cancellation));
 
             worker = await fixture.StartWorkerAsync("azure");
-            var replicated = await fixture.Observer.WaitForAsync<ArtifactReplicated>(e => e.Key == key, TimeSpan.FromMinutes(5));
+            ArtifactReplicated replicated;
+            try
+            {
+                replicated = await fixture.Observer.WaitForAsync<ArtifactReplicated>(e => e.Key == key, TimeSpan.FromMinutes(5));
+            }
+            catch (TimeoutException exception)
+            {
+                throw new TimeoutException($"{exception.Message}{Environment.NewLine}The restarted worker said:{Environment.NewLine}{worker.Output}", exception);
+            }
 
             Assert.Equal((stored.Sha256, OneGiB), (replicated.Sha256, replicated.Size));
             var copy = await destination.GetInfoAsync(key, Cancellation);
