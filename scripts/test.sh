@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real emulators and a real RabbitMQ, installing what is missing first.
 # Ends with the plain summary line "N passed, N failed[, N skipped]".
+# Test assemblies run one after another (MaxCpuCount=1): several of them move gigabytes through emulators, and on two
+# cores they would otherwise starve each other; tests inside an assembly still run in parallel.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,7 +15,8 @@ dotnet test Platform.sln \
   --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" \
   --blame-hang-timeout 10m \
-  "$@"
+  "$@" \
+  -- RunConfiguration.MaxCpuCount=1
 status=$?
 
 python3 - "$results" <<'PY'
