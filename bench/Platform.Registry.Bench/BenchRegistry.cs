@@ -1,15 +1,9 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Platform.Registry.Apis;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Registry.Apis;
 using Platform.Registry.Extensions;
+using Platform.Testing;
 
 namespace Platform.Registry.Bench;
 
@@ -23,17 +17,16 @@ public sealed class BenchRegistry : IAsyncDisposable
     public const string ReaderKey = "bench-reader-key";
     public const string ApiKeyHeader = "X-Api-Key";
 
-    private readonly WebApplication _app;
+    private readonly InProcessServer _server;
     private readonly string _folder;
 
-    private BenchRegistry(WebApplication app, string folder, Uri baseAddress)
+    private BenchRegistry(InProcessServer server, string folder)
     {
-        _app = app;
+        _server = server;
         _folder = folder;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Where the home store keeps its objects.</summary>
     public string StorePath => Path.Combine(_folder, "store");
@@ -41,15 +34,7 @@ public sealed class BenchRegistry : IAsyncDisposable
     public static async Task<BenchRegistry> StartAsync(long maxArtifactBytes)
     {
         var folder = Directory.CreateTempSubdirectory("platform-registry-bench-").FullName;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            // Production: reads need a key too, and no developer-only routes.
-            EnvironmentName = Environments.Production,
-            // An empty content root, so that no appsettings file applies: the settings below are all there is.
-            ContentRootPath = Directory.CreateDirectory(Path.Combine(folder, "content")).FullName,
-            ApplicationName = typeof(RegistryEndpoints).Assembly.GetName().Name,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Registry:HomeStore"] = "home",
             ["Registry:MaxArtifactBytes"] = maxArtifactBytes.ToString(),
@@ -63,26 +48,20 @@ public sealed class BenchRegistry : IAsyncDisposable
             ["Registry:Auth:ApiKeys:bench:Key"] = WriterKey,
             ["Registry:Auth:ApiKeys:reader:Key"] = ReaderKey,
             ["Registry:Auth:ApiKeys:reader:Access"] = "Read",
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-
-        builder.AddServiceDefaults();
-        builder.AddApplicationServices();
-        var app = builder.Build();
-        app.MapRegistry();
-        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new BenchRegistry(app, folder, new Uri(address));
+        };
+        // Production: reads need a key too, and no developer-only routes.
+        var server = await InProcessServer.StartAsync(typeof(RegistryEndpoints).Assembly.GetName().Name!, settings, Environments.Production,
+            builder =>
+            {
+                builder.AddServiceDefaults();
+                builder.AddApplicationServices();
+            },
+            app => app.MapRegistry(),
+            logging => logging.SetMinimumLevel(LogLevel.Error));
+        return new BenchRegistry(server, folder);
     }
 
-    public HttpClient CreateClient(string apiKey)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
-        return client;
-    }
+    public HttpClient CreateClient(string apiKey) => _server.CreateClient(apiKey);
 
     /// <summary>Creates the model, registers <paramref name="artifactPath"/> as its first version and points <paramref name="alias"/> at it.</summary>
     public async Task SeedAsync(string model, string alias, string artifactPath)
@@ -99,8 +78,7 @@ public sealed class BenchRegistry : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         // Pooled connections keep the database file open; close them before deleting it.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);

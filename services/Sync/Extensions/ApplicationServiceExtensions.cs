@@ -54,23 +54,10 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<SyncEndpoints>();
         builder.Services.AddSingleton<SyncMetrics>();
 
-        var broker = builder.Configuration.GetConnectionString(BrokerConnection.ConnectionName);
-        builder.Services.AddMassTransit(bus =>
+        builder.AddPlatformBus(bus =>
         {
             bus.AddConsumer<ArtifactStoredConsumer, ArtifactStoredConsumerDefinition>();
             bus.AddConsumer<ReplicateObjectConsumer, ReplicateObjectConsumerDefinition>();
-            if (string.IsNullOrWhiteSpace(broker))
-            {
-                bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
-            }
-            else
-            {
-                bus.UsingRabbitMq((context, transport) =>
-                {
-                    transport.Host(new Uri(broker));
-                    transport.ConfigureEndpoints(context);
-                });
-            }
         });
     }
 
