@@ -8,8 +8,9 @@ using Platform.Registry.Model;
 namespace Platform.Registry.Outbox;
 
 /// <summary>
-/// Publishes outbox rows in the order they were written. A row is marked dispatched only after the broker confirmed it, so
-/// delivery is at least once: a crash between the two republishes that row with the same MessageId. When a publish fails
+/// Publishes outbox rows in the order they were written. A row is marked dispatched only after the broker confirmed it, and
+/// the marks of a batch are committed together, so delivery is at least once: a crash before that commit republishes the
+/// batch with the same MessageIds, which consumers recognise. When a publish fails
 /// (the broker is down), the dispatcher stops at that row, to keep the order, and tries again with a doubling delay.
 /// </summary>
 public sealed class OutboxDispatcher(
@@ -69,11 +70,15 @@ public sealed class OutboxDispatcher(
                 }
                 foreach (var row in batch)
                 {
-                    if (!await TryPublishAsync(db, row, settings, stoppingToken))
+                    if (!await TryPublishAsync(row, settings, stoppingToken))
                     {
+                        // Keep what was sent (and the failure) before waiting for the broker.
+                        await db.SaveChangesAsync(stoppingToken);
                         return false;
                     }
                 }
+                // One commit per batch, not per message: a crash before it republishes the batch, with the same MessageIds.
+                await db.SaveChangesAsync(stoppingToken);
                 dispatched += batch.Count;
                 logger.LogInformation("Dispatched {Count} outbox messages", batch.Count);
             }
@@ -102,7 +107,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task<bool> TryPublishAsync(RegistryDbContext db, OutboxMessage row, OutboxOptions settings, CancellationToken stoppingToken)
+    private async Task<bool> TryPublishAsync(OutboxMessage row, OutboxOptions settings, CancellationToken stoppingToken)
     {
         try
         {
@@ -116,13 +121,11 @@ public sealed class OutboxDispatcher(
         {
             row.Attempts++;
             row.LastError = exception.Message.Length > 1000 ? exception.Message[..1000] : exception.Message;
-            await db.SaveChangesAsync(stoppingToken);
             logger.LogWarning("Could not publish outbox message {OutboxId} ({MessageType}, attempt {Attempts}): {Error}",
                 row.Id, row.MessageType, row.Attempts, row.LastError);
             return false;
         }
         row.DispatchedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(stoppingToken);
         return true;
     }
 }
