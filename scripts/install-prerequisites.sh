@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the platform runs on locally when no container runtime is at hand:
-# RabbitMQ (Debian package), Azurite (project-local npm install) and moto_server (S3 emulator, pip).
+# RabbitMQ (Debian package), Azurite (project-local npm install) and moto_server (S3 emulator, pip); and what the tests
+# use besides: PostgreSQL (the registry's production database) and kubectl (to render the Kubernetes overlays).
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +10,8 @@ sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 apt_missing=()
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || ls /usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server >/dev/null 2>&1 || apt_missing+=(rabbitmq-server)
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
+command -v kubectl >/dev/null 2>&1 || apt_missing+=(kubernetes-client)
 if ((${#apt_missing[@]})); then
   echo "[prerequisites] installing ${apt_missing[*]} with apt-get"
   sudo_if_needed apt-get update -qq
@@ -27,4 +30,4 @@ if ! command -v moto_server >/dev/null 2>&1; then
   python3 -m pip install --quiet 'moto[server]==5.2.1'
 fi
 
-echo "[prerequisites] rabbitmq-server, azurite and moto_server are installed"
+echo "[prerequisites] rabbitmq-server, azurite, moto_server, postgresql and kubectl are installed"

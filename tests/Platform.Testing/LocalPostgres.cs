@@ -60,10 +60,18 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private static string AsServiceUser(string program) => IsRoot ? "runuser" : program;
+    private static string AsServiceUser(string program) => IsRoot ? "runuser" : Binary(program);
 
     private static IEnumerable<string> AsServiceUserArguments(string program, IEnumerable<string> arguments) =>
-        IsRoot ? ["-u", ServiceUser, "--", program, .. arguments] : arguments;
+        IsRoot ? ["-u", ServiceUser, "--", Binary(program), .. arguments] : arguments;
+
+    /// <summary>The program on PATH, else from Debian's versioned folder (the postgresql package does not put initdb on PATH).</summary>
+    private static string Binary(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, program)))
+            ? program
+            : (Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql").Order().Select(version => Path.Combine(version, "bin", program)).LastOrDefault(File.Exists)
+                : null) ?? program;
 
     private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments)
     {
