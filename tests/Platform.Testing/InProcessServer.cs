@@ -35,13 +35,15 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <param name="applicationName">The service's assembly name (user secrets, OpenAPI titles and the like key on it).</param>
     /// <param name="build">What Program.cs does to the builder, e.g. AddServiceDefaults and AddApplicationServices.</param>
     /// <param name="map">What Program.cs does to the app, e.g. MapDefaultEndpoints and the service's routes.</param>
+    /// <param name="port">A fixed port, to start a service again where its clients expect it; 0: any free port.</param>
     public static async Task<InProcessServer> StartAsync(
         string applicationName,
         IReadOnlyDictionary<string, string?> settings,
         string environment,
         Action<WebApplicationBuilder> build,
         Action<WebApplication> map,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null,
+        int port = 0)
     {
         var contentRoot = Directory.CreateTempSubdirectory("platform-host-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -51,7 +53,7 @@ public sealed class InProcessServer : IAsyncDisposable
             ApplicationName = applicationName,
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         build(builder);

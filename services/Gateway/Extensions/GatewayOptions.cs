@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Gateway.Extensions;
+
+public enum RoutingPolicy
+{
+    /// <summary>Active-passive: the preferred (nearest) cloud takes everything while it can; the others by observed latency.</summary>
+    NearestFirst,
+
+    /// <summary>Active-active: requests spread over the ready clouds in proportion to their weights.</summary>
+    Weighted,
+}
+
+/// <summary>One cloud's inference service.</summary>
+public sealed class CloudEndpoint
+{
+    [Required]
+    public Uri? Url { get; set; }
+
+    [Range(0, 1000)]
+    public int Weight { get; set; } = 1;
+}
+
+/// <summary>The <c>Gateway</c> configuration section.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The inference service of every cloud, by cloud name.</summary>
+    public Dictionary<string, CloudEndpoint> Clouds { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The nearest cloud, first choice under <see cref="RoutingPolicy.NearestFirst"/>. Null: the lowest observed latency.</summary>
+    public string? PreferredCloud { get; set; }
+
+    public RoutingPolicy Policy { get; set; } = RoutingPolicy.NearestFirst;
+
+    /// <summary>How often every cloud's readiness (and that of every model seen) is checked.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Request bodies up to this size are kept so that a failed request can be sent again to another cloud.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxRetriedBodyBytes { get; set; } = 64 * 1024 * 1024;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public IEnumerable<string> Problems()
+    {
+        if (Clouds.Count == 0)
+        {
+            yield return $"{SectionName}:Clouds names no cloud; give each cloud's inference URL as {SectionName}:Clouds:<cloud>:Url.";
+        }
+        foreach (var (name, cloud) in Clouds.Where(cloud => cloud.Value.Url is not { IsAbsoluteUri: true }))
+        {
+            yield return $"{SectionName}:Clouds:{name}:Url must be an absolute URL.";
+        }
+        if (PreferredCloud is { } preferred && !Clouds.ContainsKey(preferred))
+        {
+            yield return $"{SectionName}:PreferredCloud '{preferred}' is not one of {SectionName}:Clouds.";
+        }
+    }
+}

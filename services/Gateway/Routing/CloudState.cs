@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace Platform.Gateway.Routing;
+
+/// <summary>
+/// What the gateway knows of one cloud's inference service: whether it answers (probed actively, and marked down passively
+/// the moment a request to it fails), which models it has ready, and how fast it answers (an exponential moving average).
+/// </summary>
+public sealed class CloudState(string name, Uri url, int weight)
+{
+    private readonly ConcurrentDictionary<string, bool> _models = new(StringComparer.Ordinal);
+    private double _latencyMs = double.NaN;
+    private volatile bool _live = true;
+
+    public string Name { get; } = name;
+
+    public Uri Url { get; } = url;
+
+    public int Weight { get; } = weight;
+
+    public bool Live => _live;
+
+    public double LatencyMs => Volatile.Read(ref _latencyMs);
+
+    public IReadOnlyDictionary<string, bool> Models => _models;
+
+    /// <summary>Whether a request for <paramref name="model"/> may go here: the server answers, and the model is ready or not yet known.</summary>
+    public bool CanServe(string? model) => _live && (model is null || !_models.TryGetValue(model, out var ready) || ready);
+
+    public void ServerProbed(bool live, TimeSpan latency)
+    {
+        _live = live;
+        if (live)
+        {
+            var sample = latency.TotalMilliseconds;
+            var current = LatencyMs;
+            Volatile.Write(ref _latencyMs, double.IsNaN(current) ? sample : current * 0.8 + sample * 0.2);
+        }
+    }
+
+    public void ModelProbed(string model, bool ready) => _models[model] = ready;
+
+    /// <summary>A request failed here: take the cloud out until a probe finds it answering again.</summary>
+    public void Failed() => _live = false;
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Platform.Gateway.Extensions;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Platform.Gateway.Routing;
+
+/// <summary>
+/// Forwards one Open Inference Protocol request with YARP's forwarder to the best cloud for its model, and, when that cloud
+/// cannot answer (no connection, a timeout, 502/503/504, or 404 for a model it does not have), to the next: inference is
+/// idempotent, so the client sees an answer as long as one cloud can give it. The request body is buffered first (up to
+/// <see cref="GatewayOptions.MaxRetriedBodyBytes"/>; larger gets 413) so it can be sent again; a response is never retried
+/// once it started.
+/// </summary>
+public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, GatewayMetrics metrics, IOptions<GatewayOptions> options,
+    ILogger<FailoverForwarder> logger) : IDisposable
+{
+    /// <summary>The response header that names the cloud that answered.</summary>
+    public const string ServedByHeader = "X-Served-By-Cloud";
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    });
+
+    public async Task ForwardAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var model = ModelOf(context.Request.Path);
+        if (model is not null)
+        {
+            clouds.Remember(model);
+        }
+        var settings = options.Value;
+        if (!await BufferBodyAsync(context, settings.MaxRetriedBodyBytes))
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.Response.WriteAsJsonAsync(new { error = $"The request body is larger than the gateway's limit of {settings.MaxRetriedBodyBytes} bytes." });
+            return;
+        }
+        var config = new ForwarderRequestConfig { ActivityTimeout = settings.RequestTimeout };
+        var candidates = clouds.Order(model);
+        for (var index = 0; index < candidates.Count; index++)
+        {
+            var cloud = candidates[index];
+            var last = index == candidates.Count - 1;
+            var transformer = new FailoverTransformer(cloud.Name, model, last);
+            if (index > 0)
+            {
+                Reset(context);
+            }
+            var error = await forwarder.SendAsync(context, cloud.Url.ToString(), _client, config, transformer);
+            if (error == ForwarderError.None && transformer.Refused is null)
+            {
+                metrics.Served(cloud.Name, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+                return;
+            }
+            if (transformer.Refused is { } status && model is not null)
+            {
+                // The server answers, but not for this model now: the cloud stays in, the model there is out until a probe says otherwise.
+                cloud.ModelProbed(model, ready: false);
+            }
+            else if (error != ForwarderError.None)
+            {
+                cloud.Failed();
+            }
+            var reason = error != ForwarderError.None ? error.ToString() : $"HTTP {(int)transformer.Refused!}";
+            metrics.FailedOver(cloud.Name, reason);
+            logger.LogWarning("Cloud {Cloud} could not answer {Method} {Path} ({Reason}){Next}", cloud.Name, context.Request.Method, context.Request.Path,
+                reason, last || context.Response.HasStarted ? "" : "; trying the next cloud");
+            if (last || context.Response.HasStarted)
+            {
+                break;
+            }
+        }
+        metrics.Unserved();
+        if (!context.Response.HasStarted)
+        {
+            Reset(context);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsJsonAsync(new { error = $"No cloud could serve {context.Request.Method} {context.Request.Path} (tried {string.Join(", ", candidates.Select(cloud => cloud.Name))})." });
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body into a rewindable buffer (memory up to 1 MiB, then a temp file), so every attempt can send it
+    /// again, whether the client gave its length or streamed it chunked; false when it exceeds <paramref name="limit"/>.
+    /// </summary>
+    private static async Task<bool> BufferBodyAsync(HttpContext context, int limit)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
+        {
+            return true;
+        }
+        if (context.Request.ContentLength > limit)
+        {
+            return false;
+        }
+        context.Request.EnableBuffering(bufferThreshold: 1024 * 1024, bufferLimit: limit);
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        }
+        catch (IOException) when (context.Request.Body.Position >= limit)
+        {
+            return false;
+        }
+        context.Request.Body.Position = 0;
+        return true;
+    }
+
+    /// <summary>Clears what a failed attempt left, so the next one starts clean: the forwarder's error, the status, the body position.</summary>
+    private static void Reset(HttpContext context)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0;
+        }
+    }
+
+    /// <summary>The model a protocol path is about: <c>/v2/models/{name}/...</c>; null for server-wide paths.</summary>
+    public static string? ModelOf(PathString path)
+    {
+        var segments = path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return segments is ["v2", "models", var name, ..] ? Uri.UnescapeDataString(name) : null;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Copies the answer through, except an answer another cloud may do better on, which it holds back while there is another cloud to try.</summary>
+    private sealed class FailoverTransformer(string cloud, string? model, bool last) : HttpTransformer
+    {
+        public HttpStatusCode? Refused { get; private set; }
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            if (!last && proxyResponse is not null && Retriable(proxyResponse.StatusCode))
+            {
+                Refused = proxyResponse.StatusCode;
+                return false;
+            }
+            var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            httpContext.Response.Headers[ServedByHeader] = cloud;
+            return proceed;
+        }
+
+        private bool Retriable(HttpStatusCode status) =>
+            status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+            || (status == HttpStatusCode.NotFound && model is not null);
+    }
+}
