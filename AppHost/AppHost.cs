@@ -16,6 +16,12 @@ var local = infrastructure.AddFileSystemStore("local");
 var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
+// The sample models, registered at first start (local runs only: a deployment registers its own models).
+if (!infrastructure.Publishing)
+{
+    infrastructure.AddModelSeeding("seed-models", registry);
+}
+
 // One sync worker per cloud, pulling verified copies into its own cloud's store.
 foreach (var cloud in new[] { aws, gcp, azure })
 {

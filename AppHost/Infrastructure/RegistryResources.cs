@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Platform.AppHost.Infrastructure;
 
 /// <summary>The registry's keys, so that services given <see cref="RegistryResources.WithRegistry{T}"/> can read from it.</summary>
-public sealed record RegistryKeysAnnotation(ParameterResource ReaderKey) : IResourceAnnotation;
+public sealed record RegistryKeysAnnotation(ParameterResource ReaderKey, ParameterResource AdminKey) : IResourceAnnotation;
 
 public static class RegistryResources
 {
@@ -34,7 +34,7 @@ public static class RegistryResources
             .WithHttpHealthCheck("/health")
             // Clients outside the cluster (CI pipelines registering models, the other clouds' workers) call it.
             .WithExternalHttpEndpoints()
-            .WithAnnotation(new RegistryKeysAnnotation(readerKey.Resource));
+            .WithAnnotation(new RegistryKeysAnnotation(readerKey.Resource, adminKey.Resource));
         foreach (var store in stores.Append(home).Distinct())
         {
             registry.WithObjectStore(store);
@@ -63,11 +63,20 @@ public static class RegistryResources
 
     /// <summary>Points a service at the registry (Registry__Url, and the read-only key in Registry__ApiKey) and waits for it.</summary>
     public static IResourceBuilder<T> WithRegistry<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport
-    {
-        var keys = registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single();
-        return service.WithEnvironment("Registry__Url", registry.GetEndpoint("http"))
-            .WithEnvironment("Registry__ApiKey", keys.ReaderKey)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        service.WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().ReaderKey);
+
+    /// <summary>
+    /// The sample models, registered by a one-shot project (samples/Platform.Seed) once the registry is up: the dashboard
+    /// shows it run and finish. Services that serve the samples wait for its completion.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddModelSeeding(this Provisioning provisioning, string name, IResourceBuilder<ProjectResource> registry) =>
+        provisioning.Builder.AddProject<Projects.Platform_Seed>(name)
+            .WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().AdminKey);
+
+    private static IResourceBuilder<T> WithRegistryKey<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry, ParameterResource key)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        service.WithEnvironment("Registry__Url", registry.GetEndpoint("http"))
+            .WithEnvironment("Registry__ApiKey", key)
             .WaitFor(registry);
-    }
 }

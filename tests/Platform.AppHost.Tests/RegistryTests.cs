@@ -47,6 +47,21 @@ public sealed class RegistryTests(AppHostFixture fixture)
         Assert.Equal(["aws", "azure", "gcp"], stores);
     }
 
+    [Fact]
+    public async Task The_sample_models_are_registered_at_first_start_with_a_production_alias()
+    {
+        await fixture.App.ResourceNotifications.WaitForResourceAsync("seed-models", KnownResourceStates.Finished, Cancellation).WaitAsync(Patience, Cancellation);
+        using var registry = fixture.App.CreateHttpClient("registry");
+
+        foreach (var model in new[] { "iris", "house-price", "mlp" })
+        {
+            var version = await registry.GetFromJsonAsync<ResolvedView>($"/api/resolve/{model}@production", Cancellation);
+            Assert.Equal("READY", version!.Status);
+        }
+    }
+
+    private sealed record ResolvedView(string Status);
+
     private async Task<string> ParameterAsync(string name)
     {
         var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
