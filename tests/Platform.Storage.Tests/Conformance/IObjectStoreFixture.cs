@@ -13,4 +13,7 @@ public interface IObjectStoreFixture : IAsyncLifetime
     /// <summary>Replaces the object's bytes with different bytes of the same length through the raw SDK or file system,
     /// keeping its recorded <c>sha256</c> metadata, as bit rot or a buggy writer would.</summary>
     Task CorruptAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Why the backend here cannot decide a race of create-only writers atomically (an emulator's limit), or null.</summary>
+    string? ConcurrentCreateCaveat => null;
 }

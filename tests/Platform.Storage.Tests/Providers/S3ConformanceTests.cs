@@ -41,6 +41,10 @@ public sealed class S3StoreFixture : IObjectStoreFixture
         SecretKey = "test",
     });
 
+    public string ConcurrentCreateCaveat =>
+        "moto_server checks If-None-Match and then stores the object without a lock, so under load two create-only writers can " +
+        "both win there; S3 decides the condition atomically. The single-writer create-only tests cover this provider's use of it.";
+
     public async Task CorruptAsync(string key, CancellationToken cancellationToken)
     {
         using var client = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config { ServiceURL = _moto!.Endpoint, ForcePathStyle = true });
