@@ -77,8 +77,19 @@ public static class Overlays
         var spec = new V1PodSpec
         {
             Containers = [],
-            NodeSelector = inference ? new Dictionary<string, string> { ["platform/pool"] = "inference" } : null,
-            // Lets inference also land on a GPU pool (tainted nvidia.com/gpu) when the cluster has one.
+            // The inference pool, or the GPU pool (labelled platform/pool=gpu and tainted nvidia.com/gpu) when the cluster has one.
+            Affinity = inference
+                ? new V1Affinity
+                {
+                    NodeAffinity = new V1NodeAffinity
+                    {
+                        RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                        {
+                            NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = "platform/pool", OperatorProperty = "In", Values = ["inference", "gpu"] }] }],
+                        },
+                    },
+                }
+                : null,
             Tolerations = inference ? [new V1Toleration { Key = "nvidia.com/gpu", OperatorProperty = "Exists", Effect = "NoSchedule" }] : null,
         };
         return new V1Deployment
