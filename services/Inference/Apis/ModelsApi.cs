@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using Platform.Inference.Extensions;
+using Platform.Inference.Metrics;
+using Platform.Inference.Models;
+using Platform.Inference.Protocol;
+using Platform.Inference.Runtime;
+
+namespace Platform.Inference.Apis;
+
+/// <summary>The per-model endpoints: metadata, readiness and inference, each with or without <c>/versions/{version}</c>.</summary>
+public static class ModelsApi
+{
+    public const string Platform = "onnx_onnxv1";
+
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var (prefix, suffix) in new[] { ("/v2/models/{name}", ""), ("/v2/models/{name}/versions/{version}", "Version") })
+        {
+            var model = app.MapGroup(prefix).WithTags("Models");
+            model.MapGet("", Metadata).WithName("ModelMetadata" + suffix)
+                .WithSummary("The model's platform, versions, inputs and outputs (datatype and shape, -1 for a free dimension)");
+            model.MapGet("/ready", Ready).WithName("ModelReady" + suffix).WithSummary("Whether the model (version) serves: 200 when ready, 503 when not");
+            model.MapPost("/infer", Infer).WithName("ModelInfer" + suffix)
+                .WithSummary("Run the model: JSON tensors, or JSON followed by binary tensor data (Inference-Header-Content-Length)")
+                .Accepts<object>("application/json", "application/octet-stream");
+        }
+        return app;
+    }
+
+    private static Results<Ok<ModelMetadataResponse>, OipError> Metadata(string name, ModelRepository repository, string? version = null)
+    {
+        var (lease, error) = Lease(repository, name, version);
+        if (lease is null)
+        {
+            return error!;
+        }
+        using (lease)
+        {
+            var model = lease.Model;
+            return TypedResults.Ok(new ModelMetadataResponse(name, [model.Version], Platform,
+                model.Signature.Inputs.Select(Describe).ToList(), model.Signature.Outputs.Select(Describe).ToList()));
+        }
+    }
+
+    private static Results<Ok<ModelReadyResponse>, JsonHttpResult<ModelReadyResponse>, OipError> Ready(string name, ModelRepository repository, string? version = null)
+    {
+        var served = repository.Find(name);
+        if (served is null)
+        {
+            return OipError.NotFound($"Unknown model '{name}'.");
+        }
+        var current = served.Current;
+        return current is not null && (version is null || version == current.Version)
+            ? TypedResults.Ok(new ModelReadyResponse(name, true))
+            : TypedResults.Json(new ModelReadyResponse(name, false), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<Results<InferenceResult, OipError>> Infer(string name, HttpContext context, ModelRepository repository,
+        IOptions<InferenceOptions> options, CancellationToken cancellationToken, string? version = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (repository.Find(name) is null)
+        {
+            return OipError.NotFound($"Unknown model '{name}'.");
+        }
+        RequestBody body;
+        try
+        {
+            body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, cancellationToken);
+        }
+        catch (ProtocolException exception)
+        {
+            return new OipError(exception.StatusCode, exception.Message);
+        }
+        using (body)
+        {
+            var (lease, error) = Lease(repository, name, version);
+            if (lease is null)
+            {
+                return error!;
+            }
+            using (lease)
+            {
+                var model = lease.Model;
+                try
+                {
+                    var request = InferenceRequestReader.Read(body.Span, HeaderLength(context.Request), model.Signature);
+                    var outputs = await model.Scheduler.ScheduleAsync(request, cancellationToken);
+                    model.Statistics.Succeeded(started);
+                    return new InferenceResult(name, model.Version, request, outputs);
+                }
+                catch (ProtocolException exception)
+                {
+                    model.Statistics.Failed(FailureReason.Other);
+                    return new OipError(exception.StatusCode, exception.Message);
+                }
+                catch (QueueFullException exception)
+                {
+                    model.Statistics.Failed(FailureReason.Rejected);
+                    return new OipError(StatusCodes.Status429TooManyRequests, exception.Message);
+                }
+                catch (OnnxRuntimeException exception)
+                {
+                    model.Statistics.Failed(FailureReason.Backend);
+                    // ONNX Runtime tags what bad input caused (an index out of range, say) as InvalidArgument.
+                    return exception.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal)
+                        ? OipError.BadRequest($"The model cannot run on this input: {exception.Message}")
+                        : new OipError(StatusCodes.Status500InternalServerError, $"The model failed: {exception.Message}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A lease on the model's current version, which must be <paramref name="version"/> when one is named.</summary>
+    private static (ModelLease? Lease, OipError? Error) Lease(ModelRepository repository, string name, string? version)
+    {
+        var served = repository.Find(name);
+        if (served is null)
+        {
+            return (null, OipError.NotFound($"Unknown model '{name}'."));
+        }
+        var lease = served.Lease();
+        if (lease is null)
+        {
+            return (null, OipError.Unavailable($"Model '{name}' is not ready: {served.State.ToString().ToUpperInvariant()}{(served.Reason is null ? "" : $" ({served.Reason})")}."));
+        }
+        if (version is not null && version != lease.Model.Version)
+        {
+            lease.Dispose();
+            return (null, OipError.NotFound($"Version {version} of model '{name}' is not loaded; version {lease.Model.Version} serves."));
+        }
+        return (lease, null);
+    }
+
+    private static long? HeaderLength(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue(InferenceResponseWriter.HeaderLengthHeader, out var values))
+        {
+            return null;
+        }
+        return long.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? length
+            : throw new ProtocolException($"{InferenceResponseWriter.HeaderLengthHeader} must be a non-negative integer.");
+    }
+
+    private static TensorMetadata Describe(TensorSpec spec) => new(spec.Name, spec.Type.Name, spec.Shape);
+}

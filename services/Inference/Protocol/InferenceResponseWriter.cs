@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Platform.Inference.Protocol;
+
+/// <summary>
+/// Writes an <c>$inference_response</c>. Outputs asked for as binary data (per output <c>binary_data</c>, or the request's
+/// <c>binary_data_output</c>) follow the JSON, whose length goes in <c>Inference-Header-Content-Length</c>. In JSON, data is
+/// flat; floating-point NaN and ±Infinity, which JSON numbers cannot express, are written as the strings "NaN", "Infinity"
+/// and "-Infinity"; BYTES elements are written as UTF-8 strings (binary data keeps their exact bytes).
+/// </summary>
+public static class InferenceResponseWriter
+{
+    public const string HeaderLengthHeader = "Inference-Header-Content-Length";
+
+    public static async Task WriteAsync(HttpResponse response, string model, string version, InferenceRequest request,
+        IReadOnlyList<TensorData> outputs, CancellationToken cancellationToken)
+    {
+        var binary = outputs.Select(output => IsBinary(request, output.Name)).ToArray();
+        var header = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(header))
+        {
+            json.WriteStartObject();
+            json.WriteString("model_name", model);
+            json.WriteString("model_version", version);
+            if (request.Id is not null)
+            {
+                json.WriteString("id", request.Id);
+            }
+            json.WriteStartArray("outputs");
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                WriteOutput(json, outputs[i], binary[i]);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        if (!binary.Any(isBinary => isBinary))
+        {
+            response.ContentType = "application/json";
+            response.ContentLength = header.WrittenCount;
+            await response.Body.WriteAsync(header.WrittenMemory, cancellationToken);
+            return;
+        }
+        response.ContentType = "application/octet-stream";
+        response.Headers[HeaderLengthHeader] = header.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.ContentLength = header.WrittenCount + outputs.Where((_, i) => binary[i]).Sum(output => output.BinarySize);
+        await response.Body.WriteAsync(header.WrittenMemory, cancellationToken);
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            if (binary[i])
+            {
+                await WriteBinaryAsync(response.Body, outputs[i], cancellationToken);
+            }
+        }
+    }
+
+    private static bool IsBinary(InferenceRequest request, string output) =>
+        request.Outputs?.FirstOrDefault(requested => requested.Name == output)?.Binary ?? request.BinaryOutputs;
+
+    private static void WriteOutput(Utf8JsonWriter json, TensorData output, bool binary)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", output.Name);
+        json.WriteString("datatype", output.Type.Name);
+        json.WriteStartArray("shape");
+        foreach (var dimension in output.Shape)
+        {
+            json.WriteNumberValue(dimension);
+        }
+        json.WriteEndArray();
+        if (binary)
+        {
+            json.WriteStartObject("parameters");
+            json.WriteNumber("binary_data_size", output.BinarySize);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteStartArray("data");
+            WriteElements(json, output);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteElements(Utf8JsonWriter json, TensorData output)
+    {
+        if (output.Type.IsBytes)
+        {
+            foreach (var element in output.Strings!)
+            {
+                json.WriteStringValue(Encoding.UTF8.GetString(element));
+            }
+            return;
+        }
+        ReadOnlySpan<byte> data = output.Data;
+        var type = output.Type;
+        if (type == DataType.Bool)
+        {
+            foreach (var element in data)
+            {
+                json.WriteBooleanValue(element != 0);
+            }
+        }
+        else if (type == DataType.Fp32)
+        {
+            foreach (var element in MemoryMarshal.Cast<byte, float>(data))
+            {
+                WriteReal(json, element);
+            }
+        }
+        else if (type == DataType.Fp64)
+        {
+            foreach (var element in MemoryMarshal.Cast<byte, double>(data))
+            {
+                WriteReal(json, element);
+            }
+        }
+        else if (type == DataType.Fp16)
+        {
+            foreach (var element in MemoryMarshal.Cast<byte, Half>(data))
+            {
+                WriteReal(json, (float)element);
+            }
+        }
+        else if (type == DataType.Bf16)
+        {
+            foreach (var element in MemoryMarshal.Cast<byte, ushort>(data))
+            {
+                WriteReal(json, BFloat16Bits.ToSingle(element));
+            }
+        }
+        else
+        {
+            WriteIntegers(json, type, data);
+        }
+    }
+
+    private static void WriteIntegers(Utf8JsonWriter json, DataType type, ReadOnlySpan<byte> data)
+    {
+        for (var offset = 0; offset < data.Length; offset += type.Size)
+        {
+            var element = data.Slice(offset, type.Size);
+            if (type == DataType.UInt64)
+            {
+                json.WriteNumberValue(MemoryMarshal.Read<ulong>(element));
+                continue;
+            }
+            json.WriteNumberValue(type.OrtType switch
+            {
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt8 => element[0],
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int8 => (sbyte)element[0],
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt16 => MemoryMarshal.Read<ushort>(element),
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int16 => MemoryMarshal.Read<short>(element),
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.UInt32 => MemoryMarshal.Read<uint>(element),
+                Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32 => MemoryMarshal.Read<int>(element),
+                _ => MemoryMarshal.Read<long>(element),
+            });
+        }
+    }
+
+    private static void WriteReal(Utf8JsonWriter json, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumberValue(value);
+        }
+        else
+        {
+            json.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void WriteReal(Utf8JsonWriter json, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            json.WriteNumberValue(value);
+        }
+        else
+        {
+            json.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static async Task WriteBinaryAsync(Stream body, TensorData output, CancellationToken cancellationToken)
+    {
+        if (!output.Type.IsBytes)
+        {
+            await body.WriteAsync(output.Data, cancellationToken);
+            return;
+        }
+        var length = new byte[4];
+        foreach (var element in output.Strings!)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)element.Length);
+            await body.WriteAsync(length, cancellationToken);
+            await body.WriteAsync(element, cancellationToken);
+        }
+    }
+}

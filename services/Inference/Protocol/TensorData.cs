@@ -1,0 +1,45 @@
+namespace Platform.Inference.Protocol;
+
+/// <summary>
+/// One tensor as the server holds it between the wire and ONNX Runtime: row-major, fixed-size elements as little-endian bytes
+/// in <see cref="Data"/>, BYTES elements in <see cref="Strings"/>.
+/// </summary>
+public sealed class TensorData
+{
+    private TensorData(string name, DataType type, long[] shape, byte[]? data, byte[][]? strings)
+    {
+        Name = name;
+        Type = type;
+        Shape = shape;
+        Data = data;
+        Strings = strings;
+    }
+
+    public string Name { get; }
+
+    public DataType Type { get; }
+
+    public long[] Shape { get; }
+
+    /// <summary>The elements of a fixed-size datatype: <see cref="ElementCount"/> × <see cref="DataType.Size"/> bytes.</summary>
+    public byte[]? Data { get; }
+
+    /// <summary>The elements of a BYTES tensor.</summary>
+    public byte[][]? Strings { get; }
+
+    public long ElementCount => Type.IsBytes ? Strings!.Length : Data!.Length / Type.Size;
+
+    /// <summary>The size of the tensor in the binary data extension's encoding (BYTES: a 4-byte length before each element).</summary>
+    public long BinarySize => Type.IsBytes ? Strings!.Sum(element => 4L + element.Length) : Data!.Length;
+
+    public static TensorData Fixed(string name, DataType type, long[] shape, byte[] data)
+    {
+        if (type.IsBytes)
+        {
+            throw new ArgumentException("BYTES tensors hold strings.", nameof(type));
+        }
+        return new TensorData(name, type, shape, data, null);
+    }
+
+    public static TensorData OfStrings(string name, long[] shape, byte[][] strings) => new(name, DataType.Bytes, shape, null, strings);
+}

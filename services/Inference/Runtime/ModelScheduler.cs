@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Platform.Inference.Metrics;
+using Platform.Inference.Protocol;
+
+namespace Platform.Inference.Runtime;
+
+/// <summary>
+/// The dynamic batcher of one loaded model. Requests wait in a queue of at most <see cref="RuntimeOptions.MaxQueueSize"/>
+/// (beyond it they are refused at once); each worker takes the oldest request and joins to it the requests already waiting
+/// with the same batch key, up to <see cref="RuntimeOptions.MaxBatchSize"/> rows, waiting at most
+/// <see cref="RuntimeOptions.MaxQueueDelay"/> from the first request's arrival for more to come. Under load, batches form
+/// while the previous one runs, without any delay. Stopping completes the queue: what waits still runs, then the workers end.
+/// </summary>
+public sealed class ModelScheduler
+{
+    private readonly OnnxModel _model;
+    private readonly RuntimeOptions _options;
+    private readonly ModelStatistics _statistics;
+    private readonly Channel<PendingInference> _queue;
+    private readonly Task[] _workers;
+    private int _waiting;
+
+    public ModelScheduler(OnnxModel model, RuntimeOptions options, ModelStatistics statistics)
+    {
+        _model = model;
+        _options = options;
+        _statistics = statistics;
+        _queue = Channel.CreateUnbounded<PendingInference>(new UnboundedChannelOptions { SingleReader = options.Instances == 1 });
+        _workers = Enumerable.Range(0, options.Instances).Select(_ => Task.Run(WorkAsync)).ToArray();
+    }
+
+    /// <summary>Queues the request; throws <see cref="QueueFullException"/> at once when the queue is full.</summary>
+    public Task<IReadOnlyList<TensorData>> ScheduleAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _waiting) > _options.MaxQueueSize)
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new QueueFullException(_options.MaxQueueSize);
+        }
+        var pending = new PendingInference(request, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new InvalidOperationException("The model is unloading.");
+        }
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Takes no more requests, runs those still waiting, and returns when every worker has finished.</summary>
+    public Task StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        return Task.WhenAll(_workers);
+    }
+
+    private async Task WorkAsync()
+    {
+        var reader = _queue.Reader;
+        PendingInference? carried = null;
+        while (true)
+        {
+            var first = carried ?? await NextAsync(reader);
+            carried = null;
+            if (first is null)
+            {
+                return;
+            }
+            var batch = new List<PendingInference> { first };
+            if (first.Request.BatchKey is not null && _options.MaxBatchSize > 1)
+            {
+                carried = await FillAsync(reader, batch);
+            }
+            Execute(batch);
+        }
+    }
+
+    private async Task<PendingInference?> NextAsync(ChannelReader<PendingInference> reader)
+    {
+        while (await reader.WaitToReadAsync())
+        {
+            if (reader.TryRead(out var pending))
+            {
+                Interlocked.Decrement(ref _waiting);
+                return pending;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Adds compatible waiting requests to the batch; returns the first one that did not fit, to start the next batch.</summary>
+    private async Task<PendingInference?> FillAsync(ChannelReader<PendingInference> reader, List<PendingInference> batch)
+    {
+        var first = batch[0];
+        var rows = first.Request.BatchSize;
+        while (rows < _options.MaxBatchSize)
+        {
+            if (!reader.TryRead(out var next))
+            {
+                var remaining = _options.MaxQueueDelay - Stopwatch.GetElapsedTime(first.EnqueuedAt);
+                if (remaining <= TimeSpan.Zero || !await WaitAsync(reader, remaining))
+                {
+                    return null;
+                }
+                continue;
+            }
+            Interlocked.Decrement(ref _waiting);
+            if (next.Request.BatchKey != first.Request.BatchKey || rows + next.Request.BatchSize > _options.MaxBatchSize)
+            {
+                return next;
+            }
+            batch.Add(next);
+            rows += next.Request.BatchSize;
+        }
+        return null;
+    }
+
+    private static async Task<bool> WaitAsync(ChannelReader<PendingInference> reader, TimeSpan delay)
+    {
+        using var timeout = new CancellationTokenSource(delay);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Execute(List<PendingInference> batch)
+    {
+        // A client that went away while waiting needs no answer; its rows would only slow the others.
+        foreach (var gone in batch.Where(pending => pending.CancellationToken.IsCancellationRequested))
+        {
+            _statistics.Failed(FailureReason.Canceled);
+            gone.Completion.TrySetCanceled(gone.CancellationToken);
+        }
+        batch.RemoveAll(pending => pending.CancellationToken.IsCancellationRequested);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            Run(batch);
+        }
+        catch (BatchShapeException)
+        {
+            foreach (var pending in batch)
+            {
+                Run([pending]);
+            }
+        }
+    }
+
+    private void Run(List<PendingInference> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var results = _model.Run(batch.Select(pending => pending.Request).ToList());
+            var computed = Stopwatch.GetElapsedTime(started);
+            _statistics.Executed(batch.Sum(pending => pending.Request.BatchSize));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                _statistics.Timed(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), computed);
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (BatchShapeException) when (batch.Count > 1)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private sealed class PendingInference(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        public InferenceRequest Request { get; } = request;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
+
+        public TaskCompletionSource<IReadOnlyList<TensorData>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The model's queue is full; the client should back off and retry.</summary>
+public sealed class QueueFullException(int limit) : Exception($"The model's queue is full ({limit} requests wait); retry later.");

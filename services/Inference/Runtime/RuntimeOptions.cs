@@ -1,0 +1,23 @@
+namespace Platform.Inference.Runtime;
+
+/// <summary>How one model runs: ONNX Runtime's threads and the dynamic batcher's limits, resolved from defaults and the model's own settings.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>Threads one operator may use; 0 lets ONNX Runtime choose (one per core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads for running independent operators at once; 0 or 1 runs them in sequence.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>The most rows a batch stacks; 1 turns dynamic batching off.</summary>
+    public int MaxBatchSize { get; init; } = 32;
+
+    /// <summary>How long the first request of a batch may wait for others to join it; zero takes only what is already waiting.</summary>
+    public TimeSpan MaxQueueDelay { get; init; }
+
+    /// <summary>Requests waiting beyond this many are refused at once with 429.</summary>
+    public int MaxQueueSize { get; init; } = 256;
+
+    /// <summary>Batches that run at once (each on its own worker).</summary>
+    public int Instances { get; init; } = 1;
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Hosting;
+using Platform.Gateway.Apis;
+using Platform.Gateway.Extensions;
+using Platform.Inference.Apis;
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>
+/// Three real inference servers, one per cloud, each serving a real ONNX MLP as <c>mlp</c> from a file (gcp also serves
+/// <c>only-gcp</c>), on fixed ports so that one can be stopped and started again; and the gateway in front of them,
+/// preferring aws, probing every 200 ms.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public static readonly string[] CloudNames = ["aws", "gcp", "azure"];
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("platform-gateway-").FullName;
+    private readonly Dictionary<string, int> _ports = CloudNames.ToDictionary(cloud => cloud, _ => FreePort.Next());
+
+    public Dictionary<string, InProcessServer?> Inference { get; } = new();
+
+    public InProcessServer Gateway { get; private set; } = null!;
+
+    private string ModelPath => Path.Combine(_folder, "mlp.onnx");
+
+    public async ValueTask InitializeAsync()
+    {
+        await File.WriteAllBytesAsync(ModelPath, SampleModels.SampleModels.Mlp(4, [8], 3));
+        foreach (var cloud in CloudNames)
+        {
+            await StartInferenceAsync(cloud);
+        }
+        Gateway = await StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:PreferredCloud"] = "aws",
+            ["Gateway:Policy"] = "NearestFirst",
+        });
+    }
+
+    public Task<InProcessServer> StartGatewayAsync(Dictionary<string, string?> settings)
+    {
+        settings["Gateway:ProbeInterval"] = "00:00:00.200";
+        settings["Gateway:ProbeTimeout"] = "00:00:00.500";
+        foreach (var cloud in CloudNames)
+        {
+            settings[$"Gateway:Clouds:{cloud}:Url"] = $"http://127.0.0.1:{_ports[cloud]}";
+        }
+        return InProcessServer.StartAsync(typeof(GatewayApi).Assembly.GetName().Name!, settings, "Production",
+            builder =>
+            {
+                builder.AddServiceDefaults();
+                builder.AddApplicationServices();
+            },
+            app =>
+            {
+                app.MapDefaultEndpoints();
+                app.MapGatewayApi();
+            });
+    }
+
+    public async Task StartInferenceAsync(string cloud)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Inference:Models:mlp:Path"] = ModelPath,
+            ["Inference:CacheDirectory"] = Directory.CreateDirectory(Path.Combine(_folder, cloud)).FullName,
+        };
+        if (cloud == "gcp")
+        {
+            settings["Inference:Models:only-gcp:Path"] = ModelPath;
+        }
+        Inference[cloud] = await InProcessServer.StartAsync(typeof(InferenceEndpoints).Assembly.GetName().Name!, settings, "Production",
+            builder =>
+            {
+                builder.AddServiceDefaults();
+                Platform.Inference.Extensions.ApplicationServiceExtensions.AddApplicationServices(builder);
+            },
+            app => app.MapInference(),
+            port: _ports[cloud]);
+    }
+
+    public async Task StopInferenceAsync(string cloud)
+    {
+        if (Inference[cloud] is { } server)
+        {
+            Inference[cloud] = null;
+            await server.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+        foreach (var cloud in CloudNames)
+        {
+            await StopInferenceAsync(cloud);
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Platform.Inference.Tests.Hosting;
+using static Platform.Inference.Tests.Hosting.OipClient;
+
+namespace Platform.Inference.Tests;
+
+/// <summary>
+/// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, and whose
+/// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run.
+/// </summary>
+public sealed class BatchingFixture : IAsyncLifetime
+{
+    public static readonly byte[] Mlp = SampleModels.SampleModels.Mlp(4, [16], 3, seed: 5);
+
+    private readonly ModelFolder _models = new();
+
+    public Platform.Testing.InProcessServer Server { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _models.Add("batched", Mlp);
+        _models.Set("Inference:Models:batched:MaxBatchSize", "64");
+        _models.Set("Inference:Models:batched:MaxQueueDelay", "00:00:00.500");
+        _models.Add("narrow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
+        _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
+        _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
+        _models.Set("Inference:Models:narrow:IntraOpThreads", "1");
+        _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
+        _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
+        Server = await InferenceServer.StartAsync(_models.Settings);
+        Client = Server.CreateClient();
+        await InferenceServer.WaitUntilReadyAsync(Client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        _models.Dispose();
+    }
+}
+
+public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<BatchingFixture>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private HttpClient Client => fixture.Client;
+
+    [Fact]
+    public async Task Concurrent_requests_run_in_fewer_batches_and_each_gets_its_own_rows()
+    {
+        const int requests = 48;
+        var rows = Enumerable.Range(0, requests).Select(i => new[] { i, -i, i * 0.5f, 1f }).ToArray();
+        var responses = await Task.WhenAll(rows.Select(async row =>
+            await (await Client.InferAsync("batched", Request(Input("input", "FP32", [1, 4], Array(row))))).ReadJsonAsync()));
+
+        for (var i = 0; i < requests; i++)
+        {
+            Assert.Equal(DirectOnnx.Run(BatchingFixture.Mlp, "input", rows[i], [1, 4], "output"), Floats(Output(responses[i], "output")), new FloatTolerance());
+        }
+        var metrics = await Client.GetStringAsync("/metrics", Cancellation);
+        Assert.Equal(requests, Counter(metrics, "nv_inference_request_success", "batched"));
+        Assert.Equal(requests, Counter(metrics, "nv_inference_count", "batched"));
+        Assert.InRange(Counter(metrics, "nv_inference_exec_count", "batched"), 1, requests - 1);
+        Assert.True(Counter(metrics, "nv_inference_request_duration_us", "batched") > 0);
+        Assert.True(Counter(metrics, "nv_inference_compute_infer_duration_us", "batched") > 0);
+        Assert.True(Counter(metrics, "nv_inference_queue_duration_us", "batched") > 0);
+    }
+
+    [Fact]
+    public async Task Requests_with_different_shapes_are_not_mixed_into_one_batch()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(async width =>
+        {
+            var data = Enumerable.Range(0, width).Select(i => (float)(width * 10 + i)).ToArray();
+            var response = await (await Client.InferAsync("shapes", Request(Input("input", "FP32", [1, width], Array(data))))).ReadJsonAsync();
+            return (data, response);
+        }));
+        foreach (var (data, response) in responses)
+        {
+            Assert.Equal(data, Floats(Output(response, "output")));
+        }
+    }
+
+    [Fact]
+    public async Task Requests_beyond_a_full_queue_get_429_at_once_and_the_rest_succeed()
+    {
+        var request = Request(Input("input", "FP32", [64, 256], Array(Enumerable.Repeat(0.5f, 64 * 256)))).ToJsonString();
+        var statuses = new List<HttpStatusCode>();
+        // A queue of one behind a slow run fills as soon as a few requests arrive together; a few rounds make that certain.
+        for (var round = 0; round < 10 && !statuses.Contains(HttpStatusCode.TooManyRequests); round++)
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Client.InferAsync("narrow", request)));
+            foreach (var response in responses)
+            {
+                statuses.Add(response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    Assert.Contains("queue is full", await response.ReadErrorAsync(HttpStatusCode.TooManyRequests));
+                }
+            }
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, status.ToString()));
+        var metrics = await Client.GetStringAsync("/metrics", Cancellation);
+        Assert.Matches("nv_inference_request_failure\\{model=\"narrow\",reason=\"REJECTED\",version=\"1\"\\} [1-9]", metrics);
+    }
+
+    [Fact]
+    public async Task Invalid_settings_stop_the_server_at_start()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => InferenceServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Inference:Models:broken:Path"] = "/nowhere.onnx",
+            ["Inference:Models:broken:MaxBatchSize"] = "0",
+            ["Inference:Models:Bad_Name:Reference"] = "x",
+            ["Inference:LocalStore"] = "missing",
+        }));
+        Assert.Contains("MaxBatchSize", exception.Message);
+        Assert.Contains("Bad_Name", exception.Message);
+        Assert.Contains("LocalStore", exception.Message);
+    }
+
+    private static long Counter(string metrics, string name, string model) =>
+        long.Parse(Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"1\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value);
+
+    /// <summary>A batched run may sum in another order than a run of one row; the results agree to float precision.</summary>
+    private sealed class FloatTolerance : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= 1e-5f * Math.Max(1f, Math.Abs(x));
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
