@@ -17,18 +17,14 @@ var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure
     .WithReference(rabbitmq).WaitFor(rabbitmq);
 
 // The sample models, registered at first start (local runs only: a deployment registers its own models).
-if (!infrastructure.Publishing)
-{
-    infrastructure.AddModelSeeding("seed-models", registry);
-}
+var seed = infrastructure.Publishing ? null : infrastructure.AddModelSeeding("seed-models", registry);
 
-// One sync worker per cloud, pulling verified copies into its own cloud's store.
-foreach (var cloud in new[] { aws, gcp, azure })
-{
-    infrastructure.AddSyncWorker(cloud, aws, gcp, azure)
-        .WithRegistry(registry)
-        .WithReference(rabbitmq).WaitFor(rabbitmq);
-}
+// Each cloud: a sync worker and an inference service, bound to that cloud's store.
+ObjectStoreResource[] clouds = [aws, gcp, azure];
+var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, seed)).ToList();
+
+// The global entry point for inference: the nearest cloud where the model is ready, failing over to the others.
+infrastructure.AddGateway("gateway", preferredCloud: "aws", inference);
 
 infrastructure.ThrowIfAnythingMissing();
 builder.Build().Run();

@@ -54,7 +54,7 @@ public static class KubernetesGenerator
             {
                 files[Path.Combine(folder, file)] = Yaml(patch);
             }
-            var settings = Overlays.Settings(overlay, manifest, home: Topology.HomeCloud(manifest) == overlay.Cloud);
+            var settings = Overlays.Settings(manifest, here);
             files[Path.Combine(folder, "settings.env")] = Header + string.Concat(settings.Select(setting => $"{setting.Key}={setting.Value}\n"));
             files[Path.Combine(folder, "kustomization.yaml")] = OverlayKustomization(here.Select(service => "../../base/" + service.Name).Prepend("../../base/shared"),
                 patches.Select(patch => patch.File));

@@ -107,8 +107,11 @@ public static class Overlays
         };
     }
 
-    /// <summary>The platform-settings values this cloud's cluster needs: example bucket names and, away from the home cloud, the registry's public URL.</summary>
-    public static SortedDictionary<string, string> Settings(CloudOverlay overlay, AspireManifest manifest, bool home)
+    /// <summary>
+    /// The platform-settings values this cloud's cluster needs: example bucket names, and for every service that runs in
+    /// another cluster (the registry away from home, the other clouds' inference for the gateway) its public URL.
+    /// </summary>
+    public static SortedDictionary<string, string> Settings(AspireManifest manifest, IReadOnlyList<ManifestService> here)
     {
         var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var parameter in manifest.Parameters.Values.Where(parameter => !parameter.Secret))
@@ -120,12 +123,9 @@ public static class Overlays
                 var name => $"platform-models-{name.Split('-')[0]}",
             };
         }
-        if (!home)
+        foreach (var elsewhere in manifest.Services.Where(service => !here.Contains(service)))
         {
-            foreach (var global in manifest.Services.Where(service => Topology.CloudOf(service) is null))
-            {
-                settings[EnvironmentTranslator.UrlSetting(global.Name)] = $"https://{global.Name}.platform.example.com";
-            }
+            settings[EnvironmentTranslator.UrlSetting(elsewhere.Name)] = $"https://{elsewhere.Name}.platform.example.com";
         }
         return settings;
     }

@@ -15,7 +15,10 @@ public sealed class InfrastructureTests(AppHostFixture fixture)
 {
     private static readonly string[] InfrastructureResources = ["rabbitmq", "aws-storage", "gcp-storage", "azure-storage", "local-storage"];
 
-    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(150);
+
+    /// <summary>Resources that run once and exit, such as the step that registers the sample models.</summary>
+    private static readonly string[] OneShot = ["seed-models"];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -34,6 +37,13 @@ public sealed class InfrastructureTests(AppHostFixture fixture)
         {
             try
             {
+                if (OneShot.Contains(name))
+                {
+                    // It runs to completion instead of staying up: success is exit code 0.
+                    var finished = await fixture.App.ResourceNotifications
+                        .WaitForResourceAsync(name, update => update.Snapshot.State?.Text == KnownResourceStates.Finished, Cancellation).WaitAsync(HealthyTimeout, Cancellation);
+                    return finished.Snapshot.ExitCode == 0 ? null : $"{name} (exit code {finished.Snapshot.ExitCode})";
+                }
                 await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, Cancellation).WaitAsync(HealthyTimeout, Cancellation);
                 return null;
             }

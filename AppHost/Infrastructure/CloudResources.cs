@@ -1,0 +1,65 @@
+namespace Platform.AppHost.Infrastructure;
+
+public static class CloudResources
+{
+    /// <summary>The sample models every inference service serves, by the name clients use, following their production alias.</summary>
+    private static readonly string[] ServedModels = ["iris", "house-price", "mlp"];
+
+    /// <summary>
+    /// One cloud's share of the platform, bound to its own store <paramref name="home"/>: a sync worker that pulls every
+    /// artifact into that store, and an inference service that serves from it (falling back to another cloud's replica
+    /// only when its own is missing). Every store in <paramref name="stores"/> is a source both may read. Adding a cloud is
+    /// one more call. Returns the inference service, for the gateway.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddCloudStamp(this Provisioning provisioning, ObjectStoreResource home, ObjectStoreResource[] stores,
+        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ProjectResource>? seed)
+    {
+        provisioning.AddSyncWorker(home, stores)
+            .WithRegistry(registry)
+            .WithReference(rabbitmq).WaitFor(rabbitmq);
+
+        // Not the project's launch profile: its fixed port (for running it alone) would clash between the clouds.
+        var inference = provisioning.Builder.AddProject<Projects.Platform_Inference>($"inference-{home.Cloud}", options => options.ExcludeLaunchProfile = true)
+            .WithHttpEndpoint()
+            // The gateway reaches every cloud's inference from its own cloud, so in a deployment each one has an ingress.
+            .WithExternalHttpEndpoints()
+            .WithEnvironment("Inference__LocalStore", home.Name)
+            .WithHttpHealthCheck("/health")
+            .WithRegistry(registry)
+            .WithReference(rabbitmq).WaitFor(rabbitmq);
+        foreach (var model in ServedModels)
+        {
+            inference.WithEnvironment($"Inference__Models__{model}__Reference", $"{model}@production");
+        }
+        foreach (var store in stores.Append(home).Distinct())
+        {
+            inference.WithObjectStore(store);
+        }
+        if (!provisioning.Publishing)
+        {
+            inference.WithEnvironment("Inference__CacheDirectory", provisioning.DataFolder($"inference-{home.Cloud}-cache"));
+        }
+        if (seed is not null)
+        {
+            // Locally the models it serves are the samples, so it starts once they are registered.
+            inference.WaitForCompletion(seed);
+        }
+        return inference;
+    }
+
+    /// <summary>The global entry point for the Open Inference Protocol: routes to the clouds' inference services, preferring <paramref name="preferredCloud"/>.</summary>
+    public static IResourceBuilder<ProjectResource> AddGateway(this Provisioning provisioning, string name, string preferredCloud,
+        IEnumerable<IResourceBuilder<ProjectResource>> inference)
+    {
+        var gateway = provisioning.Builder.AddProject<Projects.Platform_Gateway>(name)
+            .WithEnvironment("Gateway__PreferredCloud", preferredCloud)
+            .WithExternalHttpEndpoints()
+            .WithHttpHealthCheck("/health");
+        foreach (var service in inference)
+        {
+            var cloud = service.Resource.Name["inference-".Length..];
+            gateway.WithEnvironment($"Gateway__Clouds__{cloud}__Url", service.GetEndpoint("http")).WaitFor(service);
+        }
+        return gateway;
+    }
+}
