@@ -35,10 +35,9 @@ public static class CloudResources
         {
             inference.WithObjectStore(store);
         }
-        if (!provisioning.Publishing)
-        {
-            inference.WithEnvironment("Inference__CacheDirectory", provisioning.DataFolder($"inference-{home.Cloud}-cache"));
-        }
+        // Verified artifacts are cached on local disk: beside the other local data here; in a pod, on the writable /tmp volume.
+        inference.WithEnvironment("Inference__CacheDirectory",
+            provisioning.Publishing ? "/tmp/model-cache" : provisioning.DataFolder($"inference-{home.Cloud}-cache"));
         if (seed is not null)
         {
             // Locally the models it serves are the samples, so it starts once they are registered.
