@@ -34,13 +34,18 @@ public sealed class CrashFixture : IAsyncLifetime
         });
     }
 
-    public Task<ServiceProcess> StartWorkerAsync(string cloud) => ServiceProcess.StartAsync("services/Sync", "Platform.Sync",
-        new Dictionary<string, string?>(Clouds.StoreSettings)
+    /// <summary>Starts the worker and waits for its queue: an event published before the queue exists would be dropped.</summary>
+    public async Task<ServiceProcess> StartWorkerAsync(string cloud)
+    {
+        var worker = await ServiceProcess.StartAsync("services/Sync", "Platform.Sync", new Dictionary<string, string?>(Clouds.StoreSettings)
         {
             ["ConnectionStrings:rabbitmq"] = Clouds.Broker.ConnectionString,
             ["Sync:Cloud"] = cloud,
             ["Sync:ReconcileInterval"] = "01:00:00",
         });
+        await Clouds.Broker.WaitForQueueAsync($"sync-{cloud}-artifact-stored", TimeSpan.FromSeconds(60));
+        return worker;
+    }
 
     public async ValueTask DisposeAsync()
     {

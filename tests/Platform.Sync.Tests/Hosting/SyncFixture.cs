@@ -41,6 +41,11 @@ public class SyncFixture : IAsyncLifetime
         {
             Workers[cloud] = await SyncServer.StartAsync(WorkerSettings(cloud));
         }
+        // The bus starts in the background: until a worker has declared its queues, what is published to them is dropped.
+        foreach (var queue in CloudNames.SelectMany(cloud => new[] { $"sync-{cloud}-artifact-stored", $"sync-{cloud}-replicate-object" }))
+        {
+            await Clouds.Broker.WaitForQueueAsync(queue, TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>Starts what the workers need besides the clouds (a registry, say).</summary>
