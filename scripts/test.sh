@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real emulators and a real RabbitMQ, installing what is missing first.
-# Ends with the plain summary line "N passed, N failed[, N skipped]".
+# Lists the failed tests, then ends with the plain summary line "N passed, N failed[, N skipped]".
 # Test assemblies run one after another (MaxCpuCount=1): several of them move gigabytes through emulators, and on two
 # cores they would otherwise starve each other; tests inside an assembly still run in parallel.
 set -uo pipefail
@@ -23,7 +23,14 @@ python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    root = ET.parse(path).getroot()
+    # The failures again at the end, where a CI log's tail shows them.
+    for result in root.iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult"):
+        if result.get("outcome") not in ("Passed", "NotExecuted"):
+            message = result.find(".//{*}ErrorInfo/{*}Message")
+            reason = " ".join((message.text or "").split())[:300] if message is not None else ""
+            print(f"FAILED {result.get('testName')}: {reason}")
+    counters = root.find(".//{*}ResultSummary/{*}Counters")
     if counters is None:
         continue
     passed += int(counters.get("passed", 0))
