@@ -1,20 +1,15 @@
-using System.Buffers;
-
 namespace Platform.Storage;
 
 /// <summary>
 /// Sends content of unknown length as numbered parts (S3 multipart parts, Azure blocks): each part is read into a pooled buffer
-/// and a few are sent at once, so memory stays at <c>maxInFlight + 1</c> part buffers whatever the object's size. Part sizes
-/// grow with the part number (doubling every 1,000 parts), so a 10,000-part limit is reached only past several TiB.
+/// (<see cref="TransferBuffers"/>) and a few are sent at once, so memory stays at <c>maxInFlight + 1</c> part buffers whatever
+/// the object's size. Part sizes grow with the part number (doubling every 1,000 parts), so a 10,000-part limit is reached
+/// only past several TiB.
 /// </summary>
 public static class PartedUpload
 {
     public const int DefaultPartSize = 8 * 1024 * 1024;
     public const int DefaultMaxInFlight = 3;
-
-    // Not ArrayPool.Shared: it keeps large arrays per core and per thread, so a process that once streamed a big object would
-    // hold on to many part buffers. This pool keeps a few per size, whatever was uploaded.
-    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: DefaultPartSize << 6, maxArraysPerBucket: DefaultMaxInFlight + 1);
 
     /// <summary>Uploads every part of <paramref name="content"/> (at least one, possibly empty) and returns the parts' results in order.</summary>
     public static async Task<IReadOnlyList<TPart>> UploadAsync<TPart>(
@@ -31,7 +26,7 @@ public static class PartedUpload
             for (var partNumber = 1; ; partNumber++)
             {
                 var partSize = firstPartSize << Math.Min((partNumber - 1) / 1000, 6);
-                var buffer = Buffers.Rent(partSize);
+                var buffer = TransferBuffers.Rent(partSize);
                 int length;
                 try
                 {
@@ -39,12 +34,12 @@ public static class PartedUpload
                 }
                 catch
                 {
-                    Buffers.Return(buffer);
+                    TransferBuffers.Return(buffer);
                     throw;
                 }
                 if (length == 0 && partNumber > 1)
                 {
-                    Buffers.Return(buffer);
+                    TransferBuffers.Return(buffer);
                     break;
                 }
                 if (inFlight.Count == maxInFlight)
@@ -77,7 +72,7 @@ public static class PartedUpload
             }
             finally
             {
-                Buffers.Return(buffer);
+                TransferBuffers.Return(buffer);
             }
         }
     }

@@ -1,11 +1,9 @@
-using System.Buffers;
-
 namespace Platform.Storage;
 
 /// <summary>
 /// The content of a put, hashed as it is read. It reads up to a threshold ahead, so a provider can send a small object in
 /// one request with its SHA-256 already known, and stream a large one (buffer first, then the rest) through
-/// <see cref="Remainder"/>. Memory stays at most one threshold-sized pooled buffer, whatever the object's size.
+/// <see cref="Remainder"/>. Memory stays at most one threshold-sized buffer (<see cref="TransferBuffers"/>), whatever the object's size.
 /// </summary>
 public sealed class UploadContent : IDisposable
 {
@@ -19,7 +17,7 @@ public sealed class UploadContent : IDisposable
     private UploadContent(Stream content, int threshold)
     {
         _hashing = new HashingReadStream(content);
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, InitialBufferSize));
+        _buffer = TransferBuffers.Rent(Math.Min(threshold, InitialBufferSize));
     }
 
     /// <summary>Reads up to <paramref name="threshold"/> bytes of <paramref name="content"/> ahead.</summary>
@@ -47,9 +45,9 @@ public sealed class UploadContent : IDisposable
         {
             if (_buffered == _buffer!.Length)
             {
-                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, _buffer.Length * 2));
+                var larger = TransferBuffers.Rent(Math.Min(threshold, _buffer.Length * 2));
                 _buffer.AsSpan(0, _buffered).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_buffer);
+                TransferBuffers.Return(_buffer);
                 _buffer = larger;
             }
             var read = await _hashing.ReadAsync(_buffer.AsMemory(_buffered, Math.Min(threshold, _buffer.Length) - _buffered), cancellationToken);
@@ -87,7 +85,7 @@ public sealed class UploadContent : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            TransferBuffers.Return(buffer);
         }
         _hashing.Dispose();
     }

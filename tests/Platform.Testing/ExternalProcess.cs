@@ -18,6 +18,9 @@ public sealed class ExternalProcess : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>The operating system's id of the process, e.g. to read its memory use from /proc.</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get

@@ -18,6 +18,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating system's id of the service's process (the <c>dotnet</c> host runs the service in-process).</summary>
+    public int ProcessId => _process.ProcessId;
+
     /// <summary>What the process wrote to stdout and stderr (the first 64 KiB).</summary>
     public string Output => _process.Output;
 

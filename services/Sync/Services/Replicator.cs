@@ -6,9 +6,9 @@ namespace Platform.Sync.Services;
 
 /// <summary>
 /// Copies one object into one destination store, verified. A copy that is already there costs one metadata read; a
-/// different object under the key is a conflict, never overwritten. The bytes stream from the source (verified against its
-/// recorded hash) into a create-only put that must hash to the expected SHA-256, and Platform.Storage publishes a put under
-/// its final key only after that check: a failed or killed copy leaves nothing visible.
+/// different object under the key is a conflict, never overwritten. The bytes stream from the source into a create-only put
+/// that must hash to the expected SHA-256 (which is what the source records), and Platform.Storage publishes a put under its
+/// final key only after that check: a failed or killed copy leaves nothing visible.
 /// </summary>
 public sealed class Replicator(ObjectStores stores, SyncMetrics metrics, TimeProvider clock, ILogger<Replicator> logger)
 {
@@ -64,7 +64,9 @@ public sealed class Replicator(ObjectStores stores, SyncMetrics metrics, TimePro
         ObjectInfo stored;
         try
         {
-            await using var content = await source.OpenReadAsync(request.Key, new ReadOptions { VerifySha256 = true }, cancellationToken);
+            // Not a verified read: the put hashes these very bytes and refuses them unless they match what the source records,
+            // so hashing them on the way in too would only cost a second SHA-256 of every byte.
+            await using var content = await source.OpenReadAsync(request.Key, cancellationToken: cancellationToken);
             stored = await destination.PutAsync(request.Key, content, new PutOptions
             {
                 Overwrite = overwrite,
@@ -75,7 +77,7 @@ public sealed class Replicator(ObjectStores stores, SyncMetrics metrics, TimePro
         }
         catch (ObjectIntegrityException exception)
         {
-            // The bytes read from the source did not hash to what it records (or to what the copy must have).
+            // The bytes read from the source did not hash to what it records, which is what the copy must have.
             throw new ReplicationFailure(ReplicationFailureKind.SourceCorrupt,
                 $"'{request.Key}' in store '{source.Name}' is corrupt: its bytes hash to {exception.ActualSha256}, not {expected}.", exception);
         }
