@@ -1,5 +1,6 @@
 using Platform.Registry.Bench;
 using Platform.SampleModels;
+using Platform.Testing;
 
 // Load test of the registry over loopback: register 1 MiB versions and resolve name@alias with hey at concurrency 16,
 // next to baselines measured in the same run. Options: --duration SECONDS (default 20), --concurrency N (default 16).
@@ -7,6 +8,7 @@ var duration = TimeSpan.FromSeconds(Option("--duration", 20));
 var concurrency = Option("--concurrency", 16);
 const string Model = "bench-mlp";
 const string Alias = "production";
+var heyTimeout = duration + TimeSpan.FromMinutes(2);
 
 var artifact = SampleModels.Mlp(512, [512], 10);
 var artifactPath = Path.Combine(Path.GetTempPath(), $"platform-registry-bench-{Guid.NewGuid():n}.onnx");
@@ -24,9 +26,9 @@ try
         string[] timed = [.. concurrent, "-z", $"{(int)duration.TotalSeconds}s"];
 
         Console.Error.WriteLine($"Registry at {url}; warming up.");
-        await Hey.RunAsync("warm-up", [.. concurrent, "-n", "2000", $"{url}/alive"], duration);
-        await Hey.RunAsync("warm-up", [.. concurrent, "-n", "2000", .. reader, $"{url}/api/resolve/{Model}@{Alias}"], duration);
-        await Hey.RunAsync("warm-up", [.. concurrent, "-n", "64", .. upload, $"{url}/api/models/{Model}/versions"], duration);
+        await Hey.RunAsync([.. concurrent, "-n", "2000", $"{url}/alive"], heyTimeout);
+        await Hey.RunAsync([.. concurrent, "-n", "2000", .. reader, $"{url}/api/resolve/{Model}@{Alias}"], heyTimeout);
+        await Hey.RunAsync([.. concurrent, "-n", "64", .. upload, $"{url}/api/models/{Model}/versions"], heyTimeout);
 
         (string Case, string[] Arguments)[] runs =
         [
@@ -38,7 +40,7 @@ try
         foreach (var (name, arguments) in runs)
         {
             Console.Error.WriteLine($"Running {name} for {duration.TotalSeconds} s at concurrency {concurrency}.");
-            results.Add(await Hey.RunAsync(name, arguments, duration));
+            results.Add(new LoadResult(name, "hey", await Hey.RunAsync(arguments, heyTimeout)));
         }
     }
     Console.Error.WriteLine("Running the file-write baseline.");
@@ -53,11 +55,11 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, concurrency {concurrency
     $"({(double)artifact.Length / (1024 * 1024):F2} MiB), {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 Console.WriteLine();
 Console.WriteLine(Report.Table(results));
-foreach (var result in results.Where(result => result.Failures > 0))
+foreach (var result in results.Where(result => result.Measured.Failures > 0))
 {
-    Console.WriteLine($"Failures in {result.Case}: {string.Join("; ", result.FailureKinds)}");
+    Console.WriteLine($"Failures in {result.Case}: {string.Join("; ", result.Measured.FailureKinds)}");
 }
-return results.Any(result => result.Failures > 0) ? 1 : 0;
+return results.Any(result => result.Measured.Failures > 0) ? 1 : 0;
 
 int Option(string name, int fallback)
 {

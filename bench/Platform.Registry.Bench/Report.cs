@@ -13,7 +13,7 @@ public static class Report
         foreach (var result in results)
         {
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {result.Case} | {result.Tool} | {result.Requests:N0} | {result.RequestsPerSecond:N0} | {(result.P99 is { } p99 ? $"{p99.TotalMilliseconds:F1} ms" : "n/a")} | {result.Failures:N0} |");
+                $"| {result.Case} | {result.Tool} | {result.Measured.Requests:N0} | {result.Measured.RequestsPerSecond:N0} | {(result.Measured.P99 is { } p99 ? $"{p99.TotalMilliseconds:F1} ms" : "n/a")} | {result.Measured.Failures:N0} |");
         }
         return table.ToString();
     }

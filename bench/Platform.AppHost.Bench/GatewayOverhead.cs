@@ -1,0 +1,52 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Platform.Testing;
+
+namespace Platform.AppHost.Bench;
+
+/// <summary>One hey run against one path to the model: through the gateway, or straight to one cloud's inference service.</summary>
+public sealed record OverheadRun(string Path, int Round, HeyResult Measured);
+
+/// <summary>
+/// The same inference request with hey, through the gateway and straight to the preferred cloud's inference service (the
+/// one the gateway forwards to), alternating which goes first each round so that drift in the machine's load falls on both.
+/// </summary>
+public static class GatewayOverhead
+{
+    public const string ThroughGateway = "through the gateway";
+    public const string Direct = "inference-aws directly";
+
+    public static async Task<IReadOnlyList<OverheadRun>> RunAsync(DistributedApplication app, int rounds, int concurrency, TimeSpan duration)
+    {
+        var gateway = app.GetEndpoint("gateway", "http");
+        var direct = app.GetEndpoint("inference-aws", "http");
+        var body = Path.GetTempFileName();
+        await File.WriteAllTextAsync(body, Inference.MlpBody);
+        try
+        {
+            var timeout = duration + TimeSpan.FromMinutes(1);
+            string[] Arguments(Uri server, string length) =>
+                ["-c", concurrency.ToString(), length, "-m", "POST", "-T", "application/json", "-D", body, new Uri(server, Inference.MlpPath).ToString()];
+
+            foreach (var server in new[] { gateway, direct })
+            {
+                await Hey.RunAsync(Arguments(server, "-n=4000"), timeout);
+            }
+            var runs = new List<OverheadRun>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                var order = round % 2 == 1 ? new[] { (ThroughGateway, gateway), (Direct, direct) } : [(Direct, direct), (ThroughGateway, gateway)];
+                foreach (var (path, server) in order)
+                {
+                    Console.Error.WriteLine($"Round {round}: {path}, {duration.TotalSeconds:0} s at concurrency {concurrency}.");
+                    runs.Add(new OverheadRun(path, round, await Hey.RunAsync(Arguments(server, $"-z={(int)duration.TotalSeconds}s"), timeout)));
+                }
+            }
+            return runs;
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
+}

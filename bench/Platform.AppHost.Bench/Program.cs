@@ -1,0 +1,80 @@
+using System.Globalization;
+using Platform.AppHost.Bench;
+using Platform.Testing;
+
+// The whole platform on this machine: how long the AppHost (built already) takes from start until every resource is
+// healthy, and what the gateway costs next to calling one cloud's inference service directly.
+// Options: --starts N (2: the first on an empty data folder, the next ones on the data it left, as a developer's second
+// `dotnet run`), --rounds N (2), --concurrency N (16), --duration SECONDS (15).
+var starts = Option("--starts", 2);
+var rounds = Option("--rounds", 2);
+var concurrency = Option("--concurrency", 16);
+var duration = TimeSpan.FromSeconds(Option("--duration", 15));
+
+var dataPath = Directory.CreateTempSubdirectory("platform-apphost-bench-").FullName;
+var coldStarts = new List<ColdStart>();
+IReadOnlyList<OverheadRun> overhead = [];
+try
+{
+    for (var start = 1; start <= starts; start++)
+    {
+        Console.Error.WriteLine($"Start {start} of the AppHost ({(start == 1 ? "empty data folder" : "the data folder of the start before")}).");
+        var run = await ColdStart.RunAsync(dataPath, CancellationToken.None);
+        coldStarts.Add(run);
+        Console.Error.WriteLine($"  every resource healthy after {run.AllHealthy.TotalSeconds:F1} s, first inference after {run.FirstInference.TotalSeconds:F1} s");
+        if (start == starts)
+        {
+            overhead = await GatewayOverhead.RunAsync(run.App, rounds, concurrency, duration);
+        }
+        await run.DisposeAsync();
+    }
+}
+finally
+{
+    Directory.Delete(dataPath, recursive: true);
+}
+
+Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, AppHost built {RepositoryPaths.Configuration}.");
+Console.WriteLine();
+Console.WriteLine("Cold start, seconds from creating the AppHost's builder:");
+Console.WriteLine();
+Console.WriteLine("| start | every resource healthy | first inference through the gateway | every sample model ready in every cloud | slowest resources |");
+Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
+foreach (var (run, index) in coldStarts.Select((run, index) => (run, index)))
+{
+    var slowest = string.Join(", ", run.Healthy.OrderByDescending(entry => entry.Value).Take(3).Select(entry => $"{entry.Key} {entry.Value.TotalSeconds:F1}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {(index == 0 ? "first (empty data folder)" : "again (data kept)")} | {run.AllHealthy.TotalSeconds:F1} | {run.FirstInference.TotalSeconds:F1} | {run.EveryModelEverywhere.TotalSeconds:F1} | {slowest} |"));
+}
+Console.WriteLine();
+if (overhead.Count > 0)
+{
+    Console.WriteLine($"Gateway overhead: hey, POST {Inference.MlpPath} (one row of the seeded mlp), concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
+    Console.WriteLine();
+    Console.WriteLine("| round | path | requests | req/s | p50 | p99 | failures | gateway / direct req/s |");
+    Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var round in overhead.GroupBy(run => run.Round))
+    {
+        var ratio = round.Single(run => run.Path == GatewayOverhead.ThroughGateway).Measured.RequestsPerSecond
+            / round.Single(run => run.Path == GatewayOverhead.Direct).Measured.RequestsPerSecond;
+        foreach (var run in round.OrderBy(run => run.Path == GatewayOverhead.Direct))
+        {
+            var measured = run.Measured;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {run.Round} | {run.Path} | {measured.Requests:N0} | {measured.RequestsPerSecond:N0} | {Milliseconds(measured.P50)} | {Milliseconds(measured.P99)} | {measured.Failures:N0} | {(run.Path == GatewayOverhead.ThroughGateway ? $"**{ratio:F2}**" : "")} |"));
+        }
+    }
+    foreach (var run in overhead.Where(run => run.Measured.Failures > 0))
+    {
+        Console.WriteLine($"Failures, round {run.Round}, {run.Path}: {string.Join("; ", run.Measured.FailureKinds)}");
+    }
+}
+return overhead.Any(run => run.Measured.Failures > 0) ? 1 : 0;
+
+static string Milliseconds(TimeSpan? value) => value is { } latency ? $"{latency.TotalMilliseconds:F1} ms" : "n/a";
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
+}
