@@ -2,7 +2,8 @@ namespace Platform.SampleModels;
 
 /// <summary>
 /// Real ONNX models, made in process with no download: for tests, benchmarks and demo data. Every call returns a fresh copy
-/// of the model's bytes; the trained ones are trained once per process.
+/// of the model's bytes; the trained ones are trained once per process. A real pretrained network, all-MiniLM-L6-v2, is in
+/// <see cref="MiniLm"/>.
 /// </summary>
 public static class SampleModels
 {

@@ -7,8 +7,9 @@ using static Platform.Inference.Tests.Hosting.OipClient;
 namespace Platform.Inference.Tests;
 
 /// <summary>
-/// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, and whose
-/// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run.
+/// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, whose
+/// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run, and whose <c>slow</c> MLP (the
+/// same network) batches up to 8 rows, waiting up to a second, on one thread.
 /// </summary>
 public sealed class BatchingFixture : IAsyncLifetime
 {
@@ -29,6 +30,10 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
         _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
         _models.Set("Inference:Models:narrow:IntraOpThreads", "1");
+        _models.Add("slow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
+        _models.Set("Inference:Models:slow:MaxBatchSize", "8");
+        _models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:01");
+        _models.Set("Inference:Models:slow:IntraOpThreads", "1");
         _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
         _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
         Server = await InferenceServer.StartAsync(_models.Settings);
@@ -111,6 +116,29 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
     }
 
     [Fact]
+    public async Task A_request_that_waited_through_a_run_still_waits_for_company_once_the_worker_is_free()
+    {
+        var before = await Client.GetStringAsync("/metrics", Cancellation);
+        // 32,768 rows (about 86 GFLOP on one thread) keep the worker busy past the head start and the one-second delay.
+        var longRun = SendRowsAsync(32_768);
+        await Task.Delay(300, Cancellation);
+        var waiting = SendRowsAsync(1);
+        using (var finished = await longRun)
+        {
+            Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        }
+        // Sent only once the long run has answered: it can join the waiting row only if the delay counts from the free worker.
+        using var joining = await SendRowsAsync(1);
+        using var waited = await waiting;
+
+        Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, joining.StatusCode);
+        var after = await Client.GetStringAsync("/metrics", Cancellation);
+        Assert.Equal(32_770, Counter(after, "nv_inference_count", "slow") - Counter(before, "nv_inference_count", "slow"));
+        Assert.Equal(2, Counter(after, "nv_inference_exec_count", "slow") - Counter(before, "nv_inference_exec_count", "slow"));
+    }
+
+    [Fact]
     public async Task Invalid_settings_stop_the_server_at_start()
     {
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => InferenceServer.StartAsync(new Dictionary<string, string?>
@@ -127,6 +155,11 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
 
     private static long Counter(string metrics, string name, string model) =>
         long.Parse(Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"1\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value);
+
+    /// <summary>Sends <paramref name="rows"/> rows of 256 floats to <c>slow</c> as binary data, the output asked as binary too.</summary>
+    private Task<HttpResponseMessage> SendRowsAsync(int rows) => BinaryResponse.PostAsync(Client, "slow",
+        $$$"""{"inputs":[{"name":"input","datatype":"FP32","shape":[{{{rows}}},256],"parameters":{"binary_data_size":{{{rows * 256 * sizeof(float)}}}}}],"parameters":{"binary_data_output":true}}""",
+        BinaryResponse.Bytes(Enumerable.Repeat(0.5f, rows * 256).ToArray()));
 
     /// <summary>A batched run may sum in another order than a run of one row; the results agree to float precision.</summary>
     private sealed class FloatTolerance : IEqualityComparer<float>

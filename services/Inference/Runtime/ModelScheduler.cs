@@ -9,8 +9,11 @@ namespace Platform.Inference.Runtime;
 /// The dynamic batcher of one loaded model. Requests wait in a queue of at most <see cref="RuntimeOptions.MaxQueueSize"/>
 /// (beyond it they are refused at once); each worker takes the oldest request and joins to it the requests already waiting
 /// with the same batch key, up to <see cref="RuntimeOptions.MaxBatchSize"/> rows, waiting at most
-/// <see cref="RuntimeOptions.MaxQueueDelay"/> from the first request's arrival for more to come. Under load, batches form
-/// while the previous one runs, without any delay. Stopping completes the queue: what waits still runs, then the workers end.
+/// <see cref="RuntimeOptions.MaxQueueDelay"/> from taking the first request for more to come. Under load, batches form
+/// while the previous one runs; the delay counts from when the worker is free rather than from the first request's arrival,
+/// because the requests that waited through a run are only part of the load: the clients that run just answered send
+/// their next requests a moment later, and without the wait batches would alternate between those two groups, each
+/// half full. Stopping completes the queue: what waits still runs, then the workers end.
 /// </summary>
 public sealed class ModelScheduler
 {
@@ -93,11 +96,12 @@ public sealed class ModelScheduler
     {
         var first = batch[0];
         var rows = first.Request.BatchSize;
+        var started = Stopwatch.GetTimestamp();
         while (rows < _options.MaxBatchSize)
         {
             if (!reader.TryRead(out var next))
             {
-                var remaining = _options.MaxQueueDelay - Stopwatch.GetElapsedTime(first.EnqueuedAt);
+                var remaining = _options.MaxQueueDelay - Stopwatch.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero || !await WaitAsync(reader, remaining))
                 {
                     return null;

@@ -12,7 +12,7 @@ public sealed record RuntimeOptions
     /// <summary>The most rows a batch stacks; 1 turns dynamic batching off.</summary>
     public int MaxBatchSize { get; init; } = 32;
 
-    /// <summary>How long the first request of a batch may wait for others to join it; zero takes only what is already waiting.</summary>
+    /// <summary>How long a worker that holds a batch short of <see cref="MaxBatchSize"/> waits for more requests to join it; zero takes only what is already waiting.</summary>
     public TimeSpan MaxQueueDelay { get; init; }
 
     /// <summary>Requests waiting beyond this many are refused at once with 429.</summary>

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace Platform.Inference.Bench;
+
+/// <summary>
+/// A model file the server serves as <see cref="Name"/> with its own dynamic batching settings, the single-row request the
+/// benchmark sends, and the output it asks for.
+/// </summary>
+public sealed record BenchModel(
+    string Name,
+    string Description,
+    string Path,
+    int MaxBatchSize,
+    TimeSpan MaxQueueDelay,
+    IReadOnlyList<BenchInput> Inputs,
+    string Output)
+{
+    /// <summary>
+    /// The request in the binary tensor extension: a JSON header that declares each input's <c>binary_data_size</c> and asks
+    /// for the output as binary, then the inputs' bytes. Returns the body and the header's length.
+    /// </summary>
+    public (byte[] Body, int HeaderLength) BinaryRequest()
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            inputs = Inputs.Select(input => new
+            {
+                name = input.Name,
+                datatype = input.DataType,
+                shape = input.RowShape,
+                parameters = new { binary_data_size = input.Bytes.Length },
+            }),
+            outputs = new[] { new { name = Output } },
+            parameters = new { binary_data_output = true },
+        });
+        return ([.. header, .. Inputs.SelectMany(input => input.Bytes)], header.Length);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Platform.Testing;
+
+namespace Platform.Inference.Bench;
+
+/// <summary>
+/// The inference server run as its own process from its build output (Release when the benchmark is built so:
+/// <see cref="RepositoryPaths.Configuration"/>), serving the models from files, with dynamic batching on and ONNX Runtime's
+/// intra-op threads fixed, so that the in-process baseline can use the same.
+/// </summary>
+public sealed class BenchServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly ServiceProcess _process;
+    private readonly HttpClient _client;
+    private readonly string _folder;
+
+    private BenchServer(ServiceProcess process, string folder)
+    {
+        _process = process;
+        _folder = folder;
+        _client = process.CreateClient();
+    }
+
+    public static async Task<BenchServer> StartAsync(IEnumerable<BenchModel> models, int intraOpThreads)
+    {
+        var folder = Directory.CreateTempSubdirectory("platform-inference-bench-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Inference:CacheDirectory"] = Path.Combine(folder, "cache"),
+            ["Inference:Defaults:IntraOpThreads"] = intraOpThreads.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var model in models)
+        {
+            settings[$"Inference:Models:{model.Name}:Path"] = model.Path;
+            settings[$"Inference:Models:{model.Name}:MaxBatchSize"] = model.MaxBatchSize.ToString(CultureInfo.InvariantCulture);
+            settings[$"Inference:Models:{model.Name}:MaxQueueDelay"] = model.MaxQueueDelay.ToString("c", CultureInfo.InvariantCulture);
+        }
+        var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder);
+        try
+        {
+            await server.WaitUntilReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="model"/>'s single-row request with hey at <paramref name="concurrency"/> for <paramref name="duration"/>,
+    /// after a warm-up, and reads the mean dynamic batch of the measured part off the server's metrics.
+    /// </summary>
+    public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration)
+    {
+        var (body, headerLength) = model.BinaryRequest();
+        var bodyPath = Path.Combine(_folder, $"{model.Name}.request");
+        await File.WriteAllBytesAsync(bodyPath, body);
+        string[] request =
+        [
+            "-c", concurrency.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/octet-stream",
+            "-H", $"Inference-Header-Content-Length: {headerLength}", "-D", bodyPath,
+            new Uri(_process.BaseAddress, $"/v2/models/{model.Name}/infer").ToString(),
+        ];
+        var timeout = duration + TimeSpan.FromMinutes(2);
+        await Hey.RunAsync(["-z", "3s", .. request], timeout);
+        var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
+        var measured = await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", .. request], timeout);
+        var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
+        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null);
+    }
+
+    /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with hey, one request at a time.</summary>
+    public async Task<Measurement> HttpFloorAsync(TimeSpan duration) => Measurement.Served(
+        await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", "-c", "1", new Uri(_process.BaseAddress, "/v2/health/live").ToString()],
+            duration + TimeSpan.FromMinutes(2)),
+        meanBatch: null);
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var deadline = new CancellationTokenSource(ReadyTimeout);
+        while ((await _client.GetAsync("/v2/health/ready", deadline.Token)).StatusCode != HttpStatusCode.OK)
+        {
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    /// <summary>Rows inferred and ONNX Runtime runs made so far (Triton's <c>nv_inference_count</c> and <c>nv_inference_exec_count</c>).</summary>
+    private async Task<(long Rows, long Runs)> CountersAsync(string model)
+    {
+        var metrics = await _client.GetStringAsync("/metrics");
+        return (Counter(metrics, "nv_inference_count", model), Counter(metrics, "nv_inference_exec_count", model));
+    }
+
+    private static long Counter(string metrics, string name, string model) =>
+        Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"1\"\\}} (\\d+)$", RegexOptions.Multiline) is { Success: true } match
+            ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _process.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

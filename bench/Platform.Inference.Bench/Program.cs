@@ -1,0 +1,100 @@
+using Platform.Inference.Bench;
+using Platform.SampleModels;
+using Platform.Testing;
+
+// Load test of the inference server over loopback with hey (binary tensor extension, single-row requests, dynamic batching
+// on), beside ONNX Runtime called in process on the same files with the same intra-op threads, measured in the same run.
+// Options: --duration SECONDS per case (default 15), --intra-op-threads N (default: one per core).
+var duration = TimeSpan.FromSeconds(Option("--duration", 15));
+var intraOpThreads = Option("--intra-op-threads", Environment.ProcessorCount);
+// Long enough for the clients a run just answered to send their next requests, short beside a run of the slow models.
+var batchingDelay = TimeSpan.FromMilliseconds(5);
+
+var folder = Directory.CreateTempSubdirectory("platform-inference-bench-models-").FullName;
+try
+{
+    var random = new Random(3);
+    var compute = Mlp("mlp-compute", "MLP 1024-4096-4096-1000", batchingDelay, 1024, [4096, 4096], 1000);
+    // The same model in batches of half the clients: one batch runs while the other half's answers and next requests cross HTTP.
+    var computeHalves = compute with { Name = "mlp-compute-16", MaxBatchSize = 16 };
+    // No delay: at concurrency 1 a worker would wait out every delay for company that never comes.
+    var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10);
+    var sentence = MiniLm.Tokenize("The inference server batches requests from many clients into one ONNX Runtime run.");
+    var miniLmPath = Path.Combine(folder, "minilm.onnx");
+    MiniLm.WriteModel(miniLmPath);
+    // Batches of 8 for its 8 clients: a batch that cannot fill would wait out the delay every time.
+    var miniLm = new BenchModel("minilm", $"all-MiniLM-L6-v2, {sentence.Tokens} tokens", miniLmPath, 8, batchingDelay,
+        [
+            new BenchInput("input_ids", sentence.Shape, sentence.InputIds),
+            new BenchInput("attention_mask", sentence.Shape, sentence.AttentionMask),
+            new BenchInput("token_type_ids", sentence.Shape, sentence.TokenTypeIds),
+        ],
+        "last_hidden_state");
+
+    BenchCase[] cases =
+    [
+        new($"{compute.Description} (compute-bound)", compute, 32, 32),
+        new($"{compute.Description} (compute-bound), MaxBatchSize 16", computeHalves, 32, 32),
+        new(medium.Description, medium, 1, 1),
+        new(medium.Description, medium, 8, 8),
+        new(medium.Description, medium, 32, 32),
+        new(miniLm.Description, miniLm, 8, 8),
+    ];
+
+    // Each case's baseline runs just before it, while the server idles, so that both see the same load on the machine.
+    var models = cases.Select(benchCase => benchCase.Model).Distinct().ToList();
+    var raw = models.ToDictionary(model => model, model => new RawOnnx(model, intraOpThreads));
+    var results = new List<BenchResult>();
+    Measurement httpFloor;
+    try
+    {
+        Console.Error.WriteLine($"Starting the inference server from services/Inference/bin/{RepositoryPaths.Configuration}.");
+        await using var server = await BenchServer.StartAsync(models, intraOpThreads);
+        foreach (var benchCase in cases)
+        {
+            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then hey at concurrency {benchCase.Concurrency}.");
+            var baseline = raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration);
+            results.Add(new BenchResult(benchCase, await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration), baseline));
+        }
+        httpFloor = await server.HttpFloorAsync(duration);
+    }
+    finally
+    {
+        foreach (var session in raw.Values)
+        {
+            session.Dispose();
+        }
+    }
+
+    Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, server built {RepositoryPaths.Configuration}, " +
+        $"intra-op threads {intraOpThreads} (server and baseline), MaxBatchSize and MaxQueueDelay " +
+        string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
+        $", {duration.TotalSeconds} s per case, requests and responses in the binary tensor extension");
+    Console.WriteLine();
+    Console.WriteLine(Report.Table(results));
+    Console.WriteLine($"HTTP floor (hey, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
+        $"mean {1000 / httpFloor.Rate:F2} ms.");
+    foreach (var result in results.Where(result => result.Served.Failures > 0))
+    {
+        Console.WriteLine($"Failures in {result.Case.Name} at concurrency {result.Case.Concurrency}: {string.Join("; ", result.Served.FailureKinds)}");
+    }
+    return results.Any(result => result.Served.Failures > 0) ? 1 : 0;
+
+    BenchModel Mlp(string name, string description, TimeSpan maxQueueDelay, int inputs, int[] hidden, int outputs)
+    {
+        var path = Path.Combine(folder, name + ".onnx");
+        File.WriteAllBytes(path, SampleModels.Mlp(inputs, hidden, outputs));
+        var row = Enumerable.Range(0, inputs).Select(_ => random.NextSingle() * 2 - 1).ToArray();
+        return new BenchModel(name, description, path, 32, maxQueueDelay, [new BenchInput("input", [1, inputs], row)], "output");
+    }
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
+}
