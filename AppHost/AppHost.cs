@@ -19,9 +19,11 @@ var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure
 // The sample models, registered at first start (local runs only: a deployment registers its own models).
 var seed = infrastructure.Publishing ? null : infrastructure.AddModelSeeding("seed-models", registry);
 
-// Each cloud: a sync worker and an inference service, bound to that cloud's store.
+// Each cloud: a sync worker and an inference service, bound to that cloud's store. Models beyond the declared ones are
+// loaded through each inference service's repository API, with this key.
+var repositoryKey = builder.AddParameter("inference-repository-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 ObjectStoreResource[] clouds = [aws, gcp, azure];
-var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, seed)).ToList();
+var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, seed, repositoryKey)).ToList();
 
 // The global entry point for inference: the nearest cloud where the model is ready, failing over to the others.
 infrastructure.AddGateway("gateway", preferredCloud: "aws", inference);

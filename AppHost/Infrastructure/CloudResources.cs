@@ -8,11 +8,13 @@ public static class CloudResources
     /// <summary>
     /// One cloud's share of the platform, bound to its own store <paramref name="home"/>: a sync worker that pulls every
     /// artifact into that store, and an inference service that serves from it (falling back to another cloud's replica
-    /// only when its own is missing). Every store in <paramref name="stores"/> is a source both may read. Adding a cloud is
-    /// one more call. Returns the inference service, for the gateway.
+    /// only when its own is missing). Every store in <paramref name="stores"/> is a source both may read; <paramref name="repositoryKey"/>
+    /// opens the inference service's repository API (load a model by registry reference, unload). Adding a cloud is one more
+    /// call. Returns the inference service, for the gateway.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCloudStamp(this Provisioning provisioning, ObjectStoreResource home, ObjectStoreResource[] stores,
-        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ProjectResource>? seed)
+        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ProjectResource>? seed,
+        IResourceBuilder<ParameterResource> repositoryKey)
     {
         provisioning.AddSyncWorker(home, stores)
             .WithRegistry(registry)
@@ -24,6 +26,7 @@ public static class CloudResources
             // The gateway reaches every cloud's inference from its own cloud, so in a deployment each one has an ingress.
             .WithExternalHttpEndpoints()
             .WithEnvironment("Inference__LocalStore", home.Name)
+            .WithEnvironment("Inference__RepositoryApiKey", repositoryKey)
             .WithHttpHealthCheck("/health")
             .WithRegistry(registry)
             .WithReference(rabbitmq).WaitFor(rabbitmq);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 
 namespace Platform.AppHost.Tests;
@@ -24,6 +25,12 @@ public sealed class AppHostFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
             [$"--Platform:DataPath={_dataPath}"], timeout.Token);
+        // No dashboard runs under test to receive telemetry, and OTLP exporters retrying an endpoint nobody listens on would
+        // hold a stopping service past the orchestrator's stop timeout: tests that stop and start services need them to stop.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
         App = await builder.BuildAsync(timeout.Token);
         SinceStart.Start();
         await App.StartAsync(timeout.Token);

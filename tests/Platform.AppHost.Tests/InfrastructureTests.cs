@@ -2,10 +2,8 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Configuration;
 using Platform.AppHost.Infrastructure;
 using Platform.Storage;
-using Platform.Storage.Configuration;
 using RabbitMQ.Client;
 
 namespace Platform.AppHost.Tests;
@@ -100,15 +98,9 @@ public sealed class InfrastructureTests(AppHostFixture fixture)
     public async Task Each_store_serves_platform_storage_with_the_settings_a_service_would_get(string resourceName, ObjectStoreProvider provider)
     {
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var store = model.Resources.Single(resource => resource.Name == resourceName).Annotations.OfType<ObjectStoreAnnotation>().Single().Store;
-        var settings = await store.ResolveSettingsAsync(Cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(setting => KeyValuePair.Create($"Storage:Stores:{store.Name}:{setting.Key}", setting.Value)))
-            .Build();
-        var options = configuration.GetSection("Storage").Get<StorageOptions>()!.Stores[store.Name];
+        using var platform = new PlatformDriver(fixture.App);
 
-        var objectStore = ObjectStoreFactory.Create(store.Name, options);
+        var objectStore = await platform.OpenStoreAsync(resourceName);
         await objectStore.EnsureCreatedAsync(Cancellation);
         var content = "hello from the apphost test"u8.ToArray();
         var stored = await objectStore.PutAsync($"apphost-test/{Guid.NewGuid():n}.txt", new MemoryStream(content), cancellationToken: Cancellation);

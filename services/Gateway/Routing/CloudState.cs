@@ -11,6 +11,7 @@ public sealed class CloudState(string name, Uri url, int weight)
     private readonly ConcurrentDictionary<string, bool> _models = new(StringComparer.Ordinal);
     private double _latencyMs = double.NaN;
     private volatile bool _live = true;
+    private CancellationTokenSource _wentDown = new();
 
     public string Name { get; } = name;
 
@@ -24,12 +25,18 @@ public sealed class CloudState(string name, Uri url, int weight)
 
     public IReadOnlyDictionary<string, bool> Models => _models;
 
+    /// <summary>
+    /// Cancelled the next time the cloud is taken out: a request waiting on it for an answer gives up then and goes to another
+    /// cloud, instead of waiting out its timeout on a cloud that went away (a stopped service, a partitioned network).
+    /// </summary>
+    public CancellationToken WentDown => Volatile.Read(ref _wentDown).Token;
+
     /// <summary>Whether a request for <paramref name="model"/> may go here: the server answers, and the model is ready or not yet known.</summary>
     public bool CanServe(string? model) => _live && (model is null || !_models.TryGetValue(model, out var ready) || ready);
 
     public void ServerProbed(bool live, TimeSpan latency)
     {
-        _live = live;
+        SetLive(live);
         if (live)
         {
             var sample = latency.TotalMilliseconds;
@@ -41,5 +48,16 @@ public sealed class CloudState(string name, Uri url, int weight)
     public void ModelProbed(string model, bool ready) => _models[model] = ready;
 
     /// <summary>A request failed here: take the cloud out until a probe finds it answering again.</summary>
-    public void Failed() => _live = false;
+    public void Failed() => SetLive(false);
+
+    private void SetLive(bool live)
+    {
+        var wasLive = _live;
+        _live = live;
+        if (wasLive && !live)
+        {
+            // Requests from now on wait on a fresh token (this cloud may still be tried last); those under way are told.
+            Interlocked.Exchange(ref _wentDown, new CancellationTokenSource()).Cancel();
+        }
+    }
 }

@@ -56,7 +56,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             {
                 Reset(context);
             }
-            var error = await forwarder.SendAsync(context, cloud.Url.ToString(), _client, config, transformer);
+            var error = await SendAsync(context, cloud, config, transformer);
             if (error == ForwarderError.None && transformer.Refused is null)
             {
                 metrics.Served(cloud.Name, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
@@ -87,6 +87,23 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             await context.Response.WriteAsJsonAsync(new { error = $"No cloud could serve {context.Request.Method} {context.Request.Path} (tried {string.Join(", ", candidates.Select(cloud => cloud.Name))})." });
         }
+    }
+
+    /// <summary>
+    /// One attempt at one cloud; abandoned when the cloud is taken out before its answer began, so that the request can go to
+    /// the next cloud. An answer already being copied to the client is left to finish.
+    /// </summary>
+    private async Task<ForwarderError> SendAsync(HttpContext context, CloudState cloud, ForwarderRequestConfig config, FailoverTransformer transformer)
+    {
+        using var attempt = new CancellationTokenSource();
+        using var abandon = cloud.WentDown.Register(() =>
+        {
+            if (!transformer.Answered)
+            {
+                attempt.Cancel();
+            }
+        });
+        return await forwarder.SendAsync(context, cloud.Url.ToString(), _client, config, transformer, attempt.Token);
     }
 
     /// <summary>
@@ -139,10 +156,17 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
     /// <summary>Copies the answer through, except an answer another cloud may do better on, which it holds back while there is another cloud to try.</summary>
     private sealed class FailoverTransformer(string cloud, string? model, bool last) : HttpTransformer
     {
+        // Read by the callback that abandons the attempt, on another thread.
+        private volatile bool _answered;
+
         public HttpStatusCode? Refused { get; private set; }
+
+        /// <summary>The cloud's answer has begun (its response headers arrived).</summary>
+        public bool Answered => _answered;
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
+            _answered = proxyResponse is not null;
             if (!last && proxyResponse is not null && Retriable(proxyResponse.StatusCode))
             {
                 Refused = proxyResponse.StatusCode;
