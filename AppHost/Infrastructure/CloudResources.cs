@@ -60,7 +60,9 @@ public static class CloudResources
         foreach (var service in inference)
         {
             var cloud = service.Resource.Name["inference-".Length..];
-            gateway.WithEnvironment($"Gateway__Clouds__{cloud}__Url", service.GetEndpoint("http")).WaitFor(service);
+            // Not WaitFor: the gateway probes every cloud and routes around one that is not up, which is what it is for, so it
+            // starts beside the clouds' services instead of after all of them.
+            gateway.WithEnvironment($"Gateway__Clouds__{cloud}__Url", service.GetEndpoint("http"));
         }
         return gateway;
     }

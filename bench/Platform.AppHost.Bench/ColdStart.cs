@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Platform.AppHost.Bench;
 
 /// <summary>
 /// One start of the whole AppHost (built already), timed from the moment its builder is created: when each resource became
 /// healthy (a one-shot resource: finished with exit code 0), when all were, and when the gateway served the first inference
-/// and saw every sample model ready in every cloud.
+/// and every cloud's inference service had every sample model ready.
 /// </summary>
 public sealed class ColdStart : IAsyncDisposable
 {
@@ -20,6 +20,8 @@ public sealed class ColdStart : IAsyncDisposable
     private static readonly string[] OneShot = ["seed-models"];
 
     public static readonly string[] SampleModels = ["iris", "house-price", "mlp"];
+
+    private static readonly string[] Clouds = ["aws", "gcp", "azure"];
 
     private ColdStart(DistributedApplication app, IReadOnlyDictionary<string, TimeSpan> healthy, TimeSpan allHealthy, TimeSpan firstInference, TimeSpan everyModelEverywhere)
     {
@@ -40,33 +42,57 @@ public sealed class ColdStart : IAsyncDisposable
     /// <summary>When the gateway first answered an inference request with 200.</summary>
     public TimeSpan FirstInference { get; }
 
-    /// <summary>When the gateway first reported every sample model ready in every cloud.</summary>
+    /// <summary>When every cloud's inference service first answered ready for every sample model.</summary>
     public TimeSpan EveryModelEverywhere { get; }
 
-    public static async Task<ColdStart> RunAsync(string dataPath, CancellationToken cancellationToken)
+    /// <param name="telemetry">
+    /// As `dotnet run` runs it: the dashboard up and every service exporting its traces, metrics and logs to it. Off: no
+    /// dashboard, and no service exports (which is what a deployment without a collector costs).
+    /// </param>
+    public static async Task<ColdStart> RunAsync(string dataPath, bool telemetry, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Patience);
         var started = Stopwatch.StartNew();
-        // As `dotnet run --project AppHost` runs it, dashboard included.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
-            [$"--Platform:DataPath={dataPath}"], (options, _) => options.DisableDashboard = false, timeout.Token);
+            [$"--Platform:DataPath={dataPath}", "--Logging:LogLevel:Default=Warning"], (options, _) => options.DisableDashboard = !telemetry, timeout.Token);
+        if (!telemetry)
+        {
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            }
+        }
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
+            // Watched from before the start: Aspire's StartAsync itself returns only once the resources have started.
+            var upAt = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
+            using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+            var watcher = Task.Run(async () =>
+            {
+                await foreach (var update in app.ResourceNotifications.WatchAsync(stopWatching.Token))
+                {
+                    var snapshot = update.Snapshot;
+                    if (snapshot.HealthStatus == HealthStatus.Healthy || (snapshot.State?.Text == KnownResourceStates.Finished && snapshot.ExitCode == 0))
+                    {
+                        upAt.TryAdd(update.Resource.Name, started.Elapsed);
+                    }
+                }
+            }, stopWatching.Token);
             await app.StartAsync(timeout.Token);
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+            // Parameters have no health, and hidden helpers (such as a project's rebuilder) only run on demand.
             var names = model.Resources
                 .Where(resource => resource is not ParameterResource)
                 .Where(resource => !(app.ResourceNotifications.TryGetCurrentState(resource.Name, out var current) && current.Snapshot.IsHidden))
                 .Select(resource => resource.Name)
                 .ToList();
-            var healthy = await Task.WhenAll(names.Select(async name =>
-            {
-                await WaitUntilUpAsync(app, name, timeout.Token);
-                return (name, started.Elapsed);
-            }));
+            await Task.WhenAll(names.Select(name => WaitUntilUpAsync(app, name, timeout.Token)));
             var allHealthy = started.Elapsed;
+            await stopWatching.CancelAsync();
+            await watcher.ContinueWith(_ => { }, TaskScheduler.Default);
+            var healthy = names.Select(name => (name, Elapsed: upAt.GetValueOrDefault(name, allHealthy))).ToList();
 
             using var gateway = app.CreateHttpClient("gateway");
             var firstInference = await PollAsync(async () =>
@@ -74,11 +100,20 @@ public sealed class ColdStart : IAsyncDisposable
                 using var response = await gateway.PostAsync("/v2/models/mlp/infer", Inference.MlpRequest(), timeout.Token);
                 return response.IsSuccessStatusCode;
             }, started, timeout.Token);
+            var inference = Clouds.Select(cloud => app.CreateHttpClient($"inference-{cloud}")).ToList();
             var everywhere = await PollAsync(async () =>
             {
-                var clouds = await gateway.GetFromJsonAsync<CloudStatus[]>("/gateway/clouds", timeout.Token);
-                return clouds is { Length: > 0 } && clouds.All(cloud => cloud.Live && SampleModels.All(name => cloud.Models.GetValueOrDefault(name)));
+                foreach (var (client, model) in inference.SelectMany(client => SampleModels.Select(model => (client, model))))
+                {
+                    using var ready = await client.GetAsync($"/v2/models/{model}/ready", timeout.Token);
+                    if (!ready.IsSuccessStatusCode)
+                    {
+                        return false;
+                    }
+                }
+                return true;
             }, started, timeout.Token);
+            inference.ForEach(client => client.Dispose());
             return new ColdStart(app, healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed), allHealthy, firstInference, everywhere);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -128,6 +163,4 @@ public sealed class ColdStart : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
-
-    private sealed record CloudStatus(string Cloud, bool Live, Dictionary<string, bool> Models);
 }

@@ -5,11 +5,13 @@ using Platform.Testing;
 // The whole platform on this machine: how long the AppHost (built already) takes from start until every resource is
 // healthy, and what the gateway costs next to calling one cloud's inference service directly.
 // Options: --starts N (2: the first on an empty data folder, the next ones on the data it left, as a developer's second
-// `dotnet run`), --rounds N (2), --concurrency N (16), --duration SECONDS (15).
+// `dotnet run`), --rounds N (2), --concurrency N (16), --duration SECONDS (15), --telemetry off (no dashboard, no service
+// exports telemetry; on by default, as `dotnet run` runs the AppHost).
 var starts = Option("--starts", 2);
 var rounds = Option("--rounds", 2);
 var concurrency = Option("--concurrency", 16);
 var duration = TimeSpan.FromSeconds(Option("--duration", 15));
+var telemetry = Array.IndexOf(args, "--telemetry") is var at && !(at >= 0 && at + 1 < args.Length && args[at + 1] == "off");
 
 var dataPath = Directory.CreateTempSubdirectory("platform-apphost-bench-").FullName;
 var coldStarts = new List<ColdStart>();
@@ -19,7 +21,7 @@ try
     for (var start = 1; start <= starts; start++)
     {
         Console.Error.WriteLine($"Start {start} of the AppHost ({(start == 1 ? "empty data folder" : "the data folder of the start before")}).");
-        var run = await ColdStart.RunAsync(dataPath, CancellationToken.None);
+        var run = await ColdStart.RunAsync(dataPath, telemetry, CancellationToken.None);
         coldStarts.Add(run);
         Console.Error.WriteLine($"  every resource healthy after {run.AllHealthy.TotalSeconds:F1} s, first inference after {run.FirstInference.TotalSeconds:F1} s");
         if (start == starts)
@@ -34,7 +36,8 @@ finally
     Directory.Delete(dataPath, recursive: true);
 }
 
-Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, AppHost built {RepositoryPaths.Configuration}.");
+Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, AppHost built {RepositoryPaths.Configuration}, " +
+    (telemetry ? "with the dashboard, every service exporting telemetry to it." : "no dashboard, no service exporting telemetry."));
 Console.WriteLine();
 Console.WriteLine("Cold start, seconds from creating the AppHost's builder:");
 Console.WriteLine();
@@ -45,6 +48,15 @@ foreach (var (run, index) in coldStarts.Select((run, index) => (run, index)))
     var slowest = string.Join(", ", run.Healthy.OrderByDescending(entry => entry.Value).Take(3).Select(entry => $"{entry.Key} {entry.Value.TotalSeconds:F1}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {(index == 0 ? "first (empty data folder)" : "again (data kept)")} | {run.AllHealthy.TotalSeconds:F1} | {run.FirstInference.TotalSeconds:F1} | {run.EveryModelEverywhere.TotalSeconds:F1} | {slowest} |"));
+}
+Console.WriteLine();
+Console.WriteLine("Each resource healthy (a one-shot: finished), seconds from the start:");
+Console.WriteLine();
+Console.WriteLine($"| resource | {string.Join(" | ", coldStarts.Select((_, index) => index == 0 ? "first start" : $"start {index + 1}"))} |");
+Console.WriteLine($"| --- |{string.Concat(coldStarts.Select(_ => " ---: |"))}");
+foreach (var name in coldStarts[0].Healthy.OrderBy(entry => entry.Value).Select(entry => entry.Key))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", coldStarts.Select(run => run.Healthy[name].TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} |"));
 }
 Console.WriteLine();
 if (overhead.Count > 0)
