@@ -43,7 +43,7 @@ public sealed class BenchServer : IAsyncDisposable
         var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder);
         try
         {
-            await server.WaitUntilReadyAsync();
+            await server._process.WaitUntilHealthyAsync(ReadyTimeout, "/v2/health/ready");
             return server;
         }
         catch
@@ -81,15 +81,6 @@ public sealed class BenchServer : IAsyncDisposable
         await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", "-c", "1", new Uri(_process.BaseAddress, "/v2/health/live").ToString()],
             duration + TimeSpan.FromMinutes(2)),
         meanBatch: null);
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var deadline = new CancellationTokenSource(ReadyTimeout);
-        while ((await _client.GetAsync("/v2/health/ready", deadline.Token)).StatusCode != HttpStatusCode.OK)
-        {
-            await Task.Delay(200, deadline.Token);
-        }
-    }
 
     /// <summary>Rows inferred and ONNX Runtime runs made so far (Triton's <c>nv_inference_count</c> and <c>nv_inference_exec_count</c>).</summary>
     private async Task<(long Rows, long Runs)> CountersAsync(string model)

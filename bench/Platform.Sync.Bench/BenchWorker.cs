@@ -51,7 +51,7 @@ public sealed class BenchWorker : IAsyncDisposable
         var worker = new BenchWorker(await ServiceProcess.StartAsync("services/Sync", "Platform.Sync", configuration));
         try
         {
-            await worker.WaitUntilHealthyAsync();
+            await worker._process.WaitUntilHealthyAsync(ReadyTimeout);
             replications.Forget(warmUp.Objects);
             // One at a time: that drives the code through the JIT's tiers as well as a crowd would, without leaving the
             // garbage of concurrent large copies in the heap to count against the measured case's memory. The first copy
@@ -94,30 +94,6 @@ public sealed class BenchWorker : IAsyncDisposable
             }
             before = now;
         }
-    }
-
-    /// <summary>/health answers 200 once the bus is connected and its endpoints are ready.</summary>
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var client = _process.CreateClient();
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < ReadyTimeout)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The worker was not healthy within {ReadyTimeout.TotalSeconds:0} s:{Environment.NewLine}{Output}");
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

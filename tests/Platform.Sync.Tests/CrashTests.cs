@@ -35,8 +35,9 @@ public sealed class CrashFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts the worker and waits until its bus is ready: an event published before the worker's queue exists, or before
-    /// the queue is bound to the event's exchange (MassTransit binds it just after declaring it), would be dropped.
+    /// Starts the worker and waits until it is healthy, which needs its bus ready: an event published before the worker's
+    /// queue exists, or before the queue is bound to the event's exchange (MassTransit binds it just after declaring it),
+    /// would be dropped.
     /// </summary>
     public async Task<ServiceProcess> StartWorkerAsync(string cloud)
     {
@@ -48,8 +49,7 @@ public sealed class CrashFixture : IAsyncLifetime
         });
         try
         {
-            await Clouds.Broker.WaitForQueueAsync($"sync-{cloud}-artifact-stored", TimeSpan.FromSeconds(60));
-            await WaitUntilHealthyAsync(worker, TimeSpan.FromSeconds(60));
+            await worker.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
             return worker;
         }
         catch
@@ -57,30 +57,6 @@ public sealed class CrashFixture : IAsyncLifetime
             await worker.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>The worker's /health answers 200 once its bus is connected and every receive endpoint is ready.</summary>
-    private static async Task WaitUntilHealthyAsync(ServiceProcess worker, TimeSpan timeout)
-    {
-        using var client = worker.CreateClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The worker was not healthy within {timeout.TotalSeconds:0} s:{Environment.NewLine}{worker.Output}");
     }
 
     public async ValueTask DisposeAsync()

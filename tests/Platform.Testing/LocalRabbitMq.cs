@@ -98,27 +98,6 @@ public sealed class LocalRabbitMq : IAsyncDisposable
         return script ?? throw new InvalidOperationException("RabbitMQ is not installed: run `apt-get install -y rabbitmq-server`.");
     }
 
-    /// <summary>Waits until <paramref name="queue"/> exists (a consumer declared it), so that messages published to it are not dropped.</summary>
-    public async Task WaitForQueueAsync(string queue, TimeSpan timeout)
-    {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
-        using var deadline = new CancellationTokenSource(timeout);
-        await using var connection = await factory.CreateConnectionAsync(deadline.Token);
-        while (true)
-        {
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: deadline.Token);
-            try
-            {
-                await channel.QueueDeclarePassiveAsync(queue, deadline.Token);
-                return;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                await Task.Delay(100, deadline.Token);
-            }
-        }
-    }
-
     /// <summary>How many messages wait in <paramref name="queue"/> (0 when there is no such queue).</summary>
     public async Task<uint> MessageCountAsync(string queue)
     {

@@ -50,6 +50,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Polls <paramref name="path"/> until it answers 200 (<see cref="ServiceHealth"/>).</summary>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout, string path = "/health")
+    {
+        using var client = CreateClient();
+        await ServiceHealth.WaitAsync(client, timeout, path, () => Output);
+    }
+
     /// <summary>Ends the process with SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public ValueTask KillAsync() => _process.DisposeAsync();
 

@@ -41,10 +41,11 @@ public class SyncFixture : IAsyncLifetime
         {
             Workers[cloud] = await SyncServer.StartAsync(WorkerSettings(cloud));
         }
-        // The bus starts in the background: until a worker has declared its queues, what is published to them is dropped.
-        foreach (var queue in CloudNames.SelectMany(cloud => new[] { $"sync-{cloud}-artifact-stored", $"sync-{cloud}-replicate-object" }))
+        // The bus starts in the background: until a worker's queues are declared and bound, what is published to them is dropped.
+        foreach (var worker in Workers.Values)
         {
-            await Clouds.Broker.WaitForQueueAsync(queue, TimeSpan.FromSeconds(60));
+            using var client = worker.CreateClient();
+            await ServiceHealth.WaitAsync(client, TimeSpan.FromSeconds(60));
         }
     }
 
