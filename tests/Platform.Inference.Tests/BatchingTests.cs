@@ -119,9 +119,10 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
     public async Task A_request_that_waited_through_a_run_still_waits_for_company_once_the_worker_is_free()
     {
         var before = await Client.GetStringAsync("/metrics", Cancellation);
-        // 32,768 rows (about 86 GFLOP on one thread) keep the worker busy past the head start and the one-second delay.
+        // 32,768 rows (about 86 GFLOP on one thread) keep the worker busy past the head start and the one-second delay; the
+        // head start covers sending and parsing its 32 MiB body on a loaded machine, so the long run is the one that runs first.
         var longRun = SendRowsAsync(32_768);
-        await Task.Delay(300, Cancellation);
+        await Task.Delay(1500, Cancellation);
         var waiting = SendRowsAsync(1);
         using (var finished = await longRun)
         {
