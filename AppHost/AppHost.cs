@@ -13,17 +13,21 @@ var azure = infrastructure.AddAzureBlobStore("azure");
 var local = infrastructure.AddFileSystemStore("local");
 
 // The control plane: the model registry, storing artifacts in its home cloud and recording replicas in every cloud.
+// It does not wait for RabbitMQ: its outbox keeps the events until the broker is up.
 var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
-    .WithReference(rabbitmq).WaitFor(rabbitmq);
+    .WithReference(rabbitmq);
 
 // The sample models, registered at first start (local runs only: a deployment registers its own models).
-var seed = infrastructure.Publishing ? null : infrastructure.AddModelSeeding("seed-models", registry);
+if (!infrastructure.Publishing)
+{
+    infrastructure.AddModelSeeding("seed-models", registry);
+}
 
 // Each cloud: a sync worker and an inference service, bound to that cloud's store. Models beyond the declared ones are
 // loaded through each inference service's repository API, with this key.
 var repositoryKey = builder.AddParameter("inference-repository-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 ObjectStoreResource[] clouds = [aws, gcp, azure];
-var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, seed, repositoryKey)).ToList();
+var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, repositoryKey)).ToList();
 
 // The global entry point for inference: the nearest cloud where the model is ready, failing over to the others.
 infrastructure.AddGateway("gateway", preferredCloud: "aws", inference);

@@ -13,15 +13,16 @@ public static class CloudResources
     /// call. Returns the inference service, for the gateway.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCloudStamp(this Provisioning provisioning, ObjectStoreResource home, ObjectStoreResource[] stores,
-        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ProjectResource>? seed,
-        IResourceBuilder<ParameterResource> repositoryKey)
+        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ParameterResource> repositoryKey)
     {
+        // Neither waits for RabbitMQ (the bus connects when it is up), nor inference for the sample models to be registered (it
+        // loads them on their alias events, and retries a model that is not there yet after 1 s, then twice as long each time).
         provisioning.AddSyncWorker(home, stores)
             .WithRegistry(registry)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+            .WithReference(rabbitmq);
 
         // Not the project's launch profile: its fixed port (for running it alone) would clash between the clouds.
-        var inference = provisioning.Builder.AddProject<Projects.Platform_Inference>($"inference-{home.Cloud}", options => options.ExcludeLaunchProfile = true)
+        var inference = provisioning.AddService<Projects.Platform_Inference>($"inference-{home.Cloud}", options => options.ExcludeLaunchProfile = true)
             .WithHttpEndpoint()
             // The gateway reaches every cloud's inference from its own cloud, so in a deployment each one has an ingress.
             .WithExternalHttpEndpoints()
@@ -29,7 +30,7 @@ public static class CloudResources
             .WithEnvironment("Inference__RepositoryApiKey", repositoryKey)
             .WithHttpHealthCheck("/health")
             .WithRegistry(registry)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+            .WithReference(rabbitmq);
         foreach (var model in ServedModels)
         {
             inference.WithEnvironment($"Inference__Models__{model}__Reference", $"{model}@production");
@@ -41,11 +42,6 @@ public static class CloudResources
         // Verified artifacts are cached on local disk: beside the other local data here; in a pod, on the writable /tmp volume.
         inference.WithEnvironment("Inference__CacheDirectory",
             provisioning.Publishing ? "/tmp/model-cache" : provisioning.DataFolder($"inference-{home.Cloud}-cache"));
-        if (seed is not null)
-        {
-            // Locally the models it serves are the samples, so it starts once they are registered.
-            inference.WaitForCompletion(seed);
-        }
         return inference;
     }
 
@@ -53,7 +49,7 @@ public static class CloudResources
     public static IResourceBuilder<ProjectResource> AddGateway(this Provisioning provisioning, string name, string preferredCloud,
         IEnumerable<IResourceBuilder<ProjectResource>> inference)
     {
-        var gateway = provisioning.Builder.AddProject<Projects.Platform_Gateway>(name)
+        var gateway = provisioning.AddService<Projects.Platform_Gateway>(name)
             .WithEnvironment("Gateway__PreferredCloud", preferredCloud)
             .WithExternalHttpEndpoints()
             .WithHttpHealthCheck("/health");

@@ -78,7 +78,7 @@ public static class ObjectStoreResources
                 .WithHttpEndpoint(targetPort: 4443)
                 .WithHttpHealthCheck("/storage/v1/b")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, "container (fsouza/fake-gcs-server)"))
-            : builder.AddProject<Projects.Platform_GcsEmulator>(name)
+            : provisioning.AddService<Projects.Platform_GcsEmulator>(name)
                 .WithHttpEndpoint()
                 .WithArgs("--data", provisioning.DataFolder(name))
                 .WithHttpHealthCheck("/health")

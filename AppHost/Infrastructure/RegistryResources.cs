@@ -25,7 +25,7 @@ public static class RegistryResources
         var readerKey = builder.AddParameter($"{name}-reader-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         var signingKey = builder.AddParameter($"{name}-jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-        var registry = builder.AddProject<Projects.Platform_Registry>(name)
+        var registry = provisioning.AddService<Projects.Platform_Registry>(name)
             .WithEnvironment("Registry__HomeStore", home.Name)
             .WithEnvironment($"Registry__Auth__ApiKeys__{AdminHolder}__Key", adminKey)
             .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Key", readerKey)
@@ -61,22 +61,27 @@ public static class RegistryResources
         return registry;
     }
 
-    /// <summary>Points a service at the registry (Registry__Url, and the read-only key in Registry__ApiKey) and waits for it.</summary>
+    /// <summary>
+    /// Points a service at the registry (Registry__Url, and the read-only key in Registry__ApiKey), and starts it once the
+    /// registry is healthy: not that it could not start before (it retries what needs the registry), but on two cores the
+    /// registry, first alone, is up in seconds, where starting every service at once makes them all wait for each other.
+    /// </summary>
     public static IResourceBuilder<T> WithRegistry<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
-        service.WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().ReaderKey);
+        service.WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().ReaderKey)
+            .WaitFor(registry);
 
     /// <summary>
     /// The sample models, registered by a one-shot project (samples/Platform.Seed) once the registry is up: the dashboard
-    /// shows it run and finish. Services that serve the samples wait for its completion.
+    /// shows it run and finish. The inference services load the samples as they are registered.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddModelSeeding(this Provisioning provisioning, string name, IResourceBuilder<ProjectResource> registry) =>
-        provisioning.Builder.AddProject<Projects.Platform_Seed>(name)
-            .WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().AdminKey);
+        provisioning.AddService<Projects.Platform_Seed>(name)
+            .WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().AdminKey)
+            .WaitFor(registry);
 
     private static IResourceBuilder<T> WithRegistryKey<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry, ParameterResource key)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        where T : IResourceWithEnvironment =>
         service.WithEnvironment("Registry__Url", registry.GetEndpoint("http"))
-            .WithEnvironment("Registry__ApiKey", key)
-            .WaitFor(registry);
+            .WithEnvironment("Registry__ApiKey", key);
 }

@@ -9,7 +9,7 @@ public static class SyncResources
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddSyncWorker(this Provisioning provisioning, ObjectStoreResource home, params ObjectStoreResource[] stores)
     {
-        var worker = provisioning.Builder.AddProject<Projects.Platform_Sync>($"sync-{home.Cloud}")
+        var worker = provisioning.AddService<Projects.Platform_Sync>($"sync-{home.Cloud}")
             .WithHttpEndpoint()
             .WithEnvironment("Sync__Cloud", home.Cloud)
             .WithHttpHealthCheck("/health");

@@ -127,6 +127,27 @@ public sealed class RegistryModelTests(RegistryFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_model_registered_after_the_server_started_serves_soon_without_waiting_for_the_refresh()
+    {
+        // As when the whole platform starts at once: the server is up before the model is registered. With no event and a
+        // refresh interval of a day, only the retry of a model that does not serve yet can load it.
+        var name = RegistryHost.NewModelName();
+        await using var server = await StartAsync("aws", name, $"{name}@production", ("Inference:RefreshInterval", "1.00:00:00"));
+        using var client = server.CreateClient();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var index = await (await client.PostAsync("/v2/repository/index", null, Cancellation)).ReadJsonAsync();
+            return index.AsArray().Single()!["state"]!.GetValue<string>() == "UNAVAILABLE";
+        }, InferenceServer.ReadyTimeout, "the first load to fail");
+
+        var registered = await Registry.RegisterAsync(name, First);
+        await Registry.SetAliasAsync(name, "production", registered.Version);
+
+        await InferenceServer.WaitUntilReadyAsync(client);
+        Assert.Equal(registered.Version.ToString(), await VersionServedAsync(client, name));
+    }
+
+    [Fact]
     public async Task When_the_alias_moves_the_new_version_swaps_in_under_load_without_a_failed_request()
     {
         var name = RegistryHost.NewModelName();

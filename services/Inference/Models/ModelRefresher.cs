@@ -6,14 +6,17 @@ namespace Platform.Inference.Models;
 /// <summary>
 /// Loads the declared models at start (the server answers liveness meanwhile, and readiness once they serve), then every
 /// <see cref="InferenceOptions.RefreshInterval"/> retries models that failed and resolves aliases again: events make an alias
-/// move fast, this makes it certain.
+/// move fast, this makes it certain. While a wanted model does not serve (the registry is not up yet, or the model is not
+/// registered yet, as when the whole platform starts at once), it tries again sooner: after 1 s, then twice as long each
+/// time, up to 30 s or the refresh interval, whichever is shorter.
 /// </summary>
 public sealed class ModelRefresher(ModelRepository repository, IOptions<InferenceOptions> options, ILogger<ModelRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval);
-        do
+        var interval = options.Value.RefreshInterval;
+        var retry = new RetryDelay();
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -23,7 +26,14 @@ public sealed class ModelRefresher(ModelRepository repository, IOptions<Inferenc
             {
                 logger.LogError(exception, "Refreshing the models failed");
             }
+            try
+            {
+                await Task.Delay(retry.After(succeeded: repository.Ready, interval), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

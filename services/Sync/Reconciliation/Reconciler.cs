@@ -132,23 +132,36 @@ public sealed class Reconciler(
         }, cancellationToken);
 }
 
-/// <summary>Runs the reconciler at start and then every <see cref="SyncOptions.ReconcileInterval"/>.</summary>
+/// <summary>
+/// Runs the reconciler at start and then every <see cref="SyncOptions.ReconcileInterval"/>. A run that could not read the
+/// registry (not up yet, as when the whole platform starts at once, or unreachable) is tried again sooner: after 1 s, then
+/// twice as long each time, up to 30 s or the interval, whichever is shorter.
+/// </summary>
 public sealed class ReconcileScheduler(Reconciler reconciler, IOptions<SyncOptions> options, ILogger<ReconcileScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ReconcileInterval);
-        do
+        var interval = options.Value.ReconcileInterval;
+        var retry = new RetryDelay();
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var complete = false;
             try
             {
-                await reconciler.RunAsync(stoppingToken);
+                complete = (await reconciler.RunAsync(stoppingToken)).RegistryError is null;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(exception, "Reconciliation failed; trying again in {Interval}", options.Value.ReconcileInterval);
+                logger.LogError(exception, "Reconciliation failed; trying again soon");
+            }
+            try
+            {
+                await Task.Delay(retry.After(succeeded: complete, interval), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
-        while (await timer.NextAsync(stoppingToken));
     }
 }
