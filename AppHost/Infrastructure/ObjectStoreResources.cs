@@ -36,6 +36,8 @@ public static class ObjectStoreResources
             var moto = provisioning.RequireOnPath("moto_server", "python3 -m pip install 'moto[server]==5.2.1'") ?? "moto_server";
             var executable = builder.AddExecutable(name, moto, provisioning.DataFolder(name), "-H", "127.0.0.1")
                 .WithHttpEndpoint()
+                // On its own port, not through the orchestrator's proxy (see ProjectLaunch.AddService).
+                .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
                 .WithHttpHealthCheck("/moto-api/")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, $"executable {moto} (no container runtime)"));
             var endpoint = executable.GetEndpoint("http");
@@ -125,6 +127,8 @@ public static class ObjectStoreResources
                 "(cd tools/azurite && npm ci)") ?? "azurite-blob";
             var executable = builder.AddExecutable(name, azurite, provisioning.DataFolder(name))
                 .WithHttpEndpoint()
+                // On its own port, not through the orchestrator's proxy (see ProjectLaunch.AddService).
+                .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, $"executable {azurite} (no container runtime)"));
             var endpoint = executable.GetEndpoint("http");
             server = executable.WithArgs(context =>

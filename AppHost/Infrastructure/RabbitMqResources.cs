@@ -50,6 +50,8 @@ public static class RabbitMqResources
         var resource = new RabbitMqExecutableResource(name, command, folder, user, password);
         var broker = provisioning.Builder.AddResource(resource)
             .WithEndpoint(scheme: "tcp", name: RabbitMqExecutableResource.EndpointName, env: "RABBITMQ_NODE_PORT")
+            // On its own port, not through the orchestrator's proxy (see ProjectLaunch.AddService).
+            .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
             .WithEnvironment("ERL_EPMD_PORT", epmd.GetEndpoint(EpmdEndpoint).Property(EndpointProperty.Port))
             // The broker must register with the epmd above: one it started itself would outlive the AppHost.
             .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-start_epmd false")

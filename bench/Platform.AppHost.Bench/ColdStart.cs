@@ -23,9 +23,11 @@ public sealed class ColdStart : IAsyncDisposable
 
     private static readonly string[] Clouds = ["aws", "gcp", "azure"];
 
-    private ColdStart(DistributedApplication app, IReadOnlyDictionary<string, TimeSpan> healthy, TimeSpan allHealthy, TimeSpan firstInference, TimeSpan everyModelEverywhere)
+    private ColdStart(DistributedApplication app, IReadOnlyDictionary<string, TimeSpan> healthy, TimeSpan allHealthy, TimeSpan firstInference,
+        TimeSpan everyModelEverywhere, double busyCpuSeconds)
     {
         App = app;
+        BusyCpuSeconds = busyCpuSeconds;
         Healthy = healthy;
         AllHealthy = allHealthy;
         FirstInference = firstInference;
@@ -38,6 +40,12 @@ public sealed class ColdStart : IAsyncDisposable
     public IReadOnlyDictionary<string, TimeSpan> Healthy { get; }
 
     public TimeSpan AllHealthy { get; }
+
+    /// <summary>
+    /// CPU time the whole machine spent (all cores, every process, from /proc/stat) between the start and every resource
+    /// healthy: next to <see cref="AllHealthy"/> times the core count, it says whether the start was bound by the CPU.
+    /// </summary>
+    public double BusyCpuSeconds { get; }
 
     /// <summary>When the gateway first answered an inference request with 200.</summary>
     public TimeSpan FirstInference { get; }
@@ -54,6 +62,7 @@ public sealed class ColdStart : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Patience);
         var started = Stopwatch.StartNew();
+        var cpuAtStart = MachineBusyCpuSeconds();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
             [$"--Platform:DataPath={dataPath}", "--Logging:LogLevel:Default=Warning"], (options, _) => options.DisableDashboard = !telemetry, timeout.Token);
         if (!telemetry)
@@ -90,6 +99,7 @@ public sealed class ColdStart : IAsyncDisposable
                 .ToList();
             await Task.WhenAll(names.Select(name => WaitUntilUpAsync(app, name, timeout.Token)));
             var allHealthy = started.Elapsed;
+            var busyCpu = MachineBusyCpuSeconds() - cpuAtStart;
             await stopWatching.CancelAsync();
             await watcher.ContinueWith(_ => { }, TaskScheduler.Default);
             var healthy = names.Select(name => (name, Elapsed: upAt.GetValueOrDefault(name, allHealthy))).ToList();
@@ -97,7 +107,7 @@ public sealed class ColdStart : IAsyncDisposable
             using var gateway = app.CreateHttpClient("gateway");
             var firstInference = await PollAsync(async () =>
             {
-                using var response = await gateway.PostAsync("/v2/models/mlp/infer", Inference.MlpRequest(), timeout.Token);
+                using var response = await gateway.PostAsync(Inference.Mlp.Path, Inference.Mlp.Request(), timeout.Token);
                 return response.IsSuccessStatusCode;
             }, started, timeout.Token);
             var inference = Clouds.Select(cloud => app.CreateHttpClient($"inference-{cloud}")).ToList();
@@ -114,7 +124,7 @@ public sealed class ColdStart : IAsyncDisposable
                 return true;
             }, started, timeout.Token);
             inference.ForEach(client => client.Dispose());
-            return new ColdStart(app, healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed), allHealthy, firstInference, everywhere);
+            return new ColdStart(app, healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed), allHealthy, firstInference, everywhere, busyCpu);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -126,6 +136,14 @@ public sealed class ColdStart : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The first line of /proc/stat: every core's time in user, nice, system, irq, softirq and steal, in clock ticks (1/100 s).</summary>
+    private static double MachineBusyCpuSeconds()
+    {
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        // Columns: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
+        return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / 100.0;
     }
 
     private static async Task WaitUntilUpAsync(DistributedApplication app, string name, CancellationToken cancellationToken)

@@ -4,8 +4,8 @@ using Platform.Testing;
 
 namespace Platform.AppHost.Bench;
 
-/// <summary>One hey run against one path to the model: through the gateway, or straight to one cloud's inference service.</summary>
-public sealed record OverheadRun(string Path, int Round, HeyResult Measured);
+/// <summary>One hey run of one model against one path to it: through the gateway, or straight to one cloud's inference service.</summary>
+public sealed record OverheadRun(BenchModel Model, string Path, int Round, HeyResult Measured);
 
 /// <summary>
 /// The same inference request with hey, through the gateway and straight to the preferred cloud's inference service (the
@@ -16,37 +16,40 @@ public static class GatewayOverhead
     public const string ThroughGateway = "through the gateway";
     public const string Direct = "inference-aws directly";
 
-    public static async Task<IReadOnlyList<OverheadRun>> RunAsync(DistributedApplication app, int rounds, int concurrency, TimeSpan duration)
+    public static async Task<IReadOnlyList<OverheadRun>> RunAsync(DistributedApplication app, IEnumerable<BenchModel> models, int rounds, int concurrency, TimeSpan duration)
     {
         var gateway = app.GetEndpoint("gateway", "http");
         var direct = app.GetEndpoint("inference-aws", "http");
-        var body = Path.GetTempFileName();
-        await File.WriteAllTextAsync(body, Inference.MlpBody);
-        try
+        var timeout = duration + TimeSpan.FromMinutes(1);
+        var runs = new List<OverheadRun>();
+        foreach (var model in models)
         {
-            var timeout = duration + TimeSpan.FromMinutes(1);
-            string[] Arguments(Uri server, string length) =>
-                ["-c", concurrency.ToString(), length, "-m", "POST", "-T", "application/json", "-D", body, new Uri(server, Inference.MlpPath).ToString()];
+            var body = Path.GetTempFileName();
+            await File.WriteAllTextAsync(body, model.Body);
+            try
+            {
+                string[] Arguments(Uri server, string length) =>
+                    ["-c", concurrency.ToString(), length, "-m", "POST", "-T", "application/json", "-D", body, new Uri(server, model.Path).ToString()];
 
-            foreach (var server in new[] { gateway, direct })
-            {
-                await Hey.RunAsync(Arguments(server, "-n=4000"), timeout);
-            }
-            var runs = new List<OverheadRun>();
-            for (var round = 1; round <= rounds; round++)
-            {
-                var order = round % 2 == 1 ? new[] { (ThroughGateway, gateway), (Direct, direct) } : [(Direct, direct), (ThroughGateway, gateway)];
-                foreach (var (path, server) in order)
+                foreach (var server in new[] { gateway, direct })
                 {
-                    Console.Error.WriteLine($"Round {round}: {path}, {duration.TotalSeconds:0} s at concurrency {concurrency}.");
-                    runs.Add(new OverheadRun(path, round, await Hey.RunAsync(Arguments(server, $"-z={(int)duration.TotalSeconds}s"), timeout)));
+                    await Hey.RunAsync(Arguments(server, "-z=3s"), timeout);
+                }
+                for (var round = 1; round <= rounds; round++)
+                {
+                    var order = round % 2 == 1 ? new[] { (ThroughGateway, gateway), (Direct, direct) } : [(Direct, direct), (ThroughGateway, gateway)];
+                    foreach (var (path, server) in order)
+                    {
+                        Console.Error.WriteLine($"{model.Name}, round {round}: {path}, {duration.TotalSeconds:0} s at concurrency {concurrency}.");
+                        runs.Add(new OverheadRun(model, path, round, await Hey.RunAsync(Arguments(server, $"-z={(int)duration.TotalSeconds}s"), timeout)));
+                    }
                 }
             }
-            return runs;
+            finally
+            {
+                File.Delete(body);
+            }
         }
-        finally
-        {
-            File.Delete(body);
-        }
+        return runs;
     }
 }

@@ -24,9 +24,11 @@ try
         var run = await ColdStart.RunAsync(dataPath, telemetry, CancellationToken.None);
         coldStarts.Add(run);
         Console.Error.WriteLine($"  every resource healthy after {run.AllHealthy.TotalSeconds:F1} s, first inference after {run.FirstInference.TotalSeconds:F1} s");
-        if (start == starts)
+        if (start == starts && rounds > 0)
         {
-            overhead = await GatewayOverhead.RunAsync(run.App, rounds, concurrency, duration);
+            Console.Error.WriteLine("Registering all-MiniLM-L6-v2 and loading it in inference-aws.");
+            await Inference.RegisterMiniLmAsync(run.App, CancellationToken.None);
+            overhead = await GatewayOverhead.RunAsync(run.App, [Inference.Mlp, Inference.MiniLm()], rounds, concurrency, duration);
         }
         await run.DisposeAsync();
     }
@@ -41,13 +43,13 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:y
 Console.WriteLine();
 Console.WriteLine("Cold start, seconds from creating the AppHost's builder:");
 Console.WriteLine();
-Console.WriteLine("| start | every resource healthy | first inference through the gateway | every sample model ready in every cloud | slowest resources |");
-Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
+Console.WriteLine("| start | every resource healthy | first inference through the gateway | every sample model ready in every cloud | CPU busy until healthy (all cores) | slowest resources |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
 foreach (var (run, index) in coldStarts.Select((run, index) => (run, index)))
 {
     var slowest = string.Join(", ", run.Healthy.OrderByDescending(entry => entry.Value).Take(3).Select(entry => $"{entry.Key} {entry.Value.TotalSeconds:F1}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {(index == 0 ? "first (empty data folder)" : "again (data kept)")} | {run.AllHealthy.TotalSeconds:F1} | {run.FirstInference.TotalSeconds:F1} | {run.EveryModelEverywhere.TotalSeconds:F1} | {slowest} |"));
+        $"| {(index == 0 ? "first (empty data folder)" : "again (data kept)")} | {run.AllHealthy.TotalSeconds:F1} | {run.FirstInference.TotalSeconds:F1} | {run.EveryModelEverywhere.TotalSeconds:F1} | {run.BusyCpuSeconds:F0} of {run.AllHealthy.TotalSeconds * Environment.ProcessorCount:F0} s | {slowest} |"));
 }
 Console.WriteLine();
 Console.WriteLine("Each resource healthy (a one-shot: finished), seconds from the start:");
@@ -61,11 +63,11 @@ foreach (var name in coldStarts[0].Healthy.OrderBy(entry => entry.Value).Select(
 Console.WriteLine();
 if (overhead.Count > 0)
 {
-    Console.WriteLine($"Gateway overhead: hey, POST {Inference.MlpPath} (one row of the seeded mlp), concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
+    Console.WriteLine($"Gateway overhead: hey, POST /v2/models/{{model}}/infer, concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
     Console.WriteLine();
-    Console.WriteLine("| round | path | requests | req/s | p50 | p99 | failures | gateway / direct req/s |");
-    Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    foreach (var round in overhead.GroupBy(run => run.Round))
+    Console.WriteLine("| model | round | path | requests | req/s | p50 | p99 | failures | gateway / direct req/s |");
+    Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var round in overhead.GroupBy(run => (run.Model.Name, run.Round)))
     {
         var ratio = round.Single(run => run.Path == GatewayOverhead.ThroughGateway).Measured.RequestsPerSecond
             / round.Single(run => run.Path == GatewayOverhead.Direct).Measured.RequestsPerSecond;
@@ -73,12 +75,12 @@ if (overhead.Count > 0)
         {
             var measured = run.Measured;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {run.Round} | {run.Path} | {measured.Requests:N0} | {measured.RequestsPerSecond:N0} | {Milliseconds(measured.P50)} | {Milliseconds(measured.P99)} | {measured.Failures:N0} | {(run.Path == GatewayOverhead.ThroughGateway ? $"**{ratio:F2}**" : "")} |"));
+                $"| {run.Model.Description} | {run.Round} | {run.Path} | {measured.Requests:N0} | {measured.RequestsPerSecond:N0} | {Milliseconds(measured.P50)} | {Milliseconds(measured.P99)} | {measured.Failures:N0} | {(run.Path == GatewayOverhead.ThroughGateway ? $"**{ratio:F2}**" : "")} |"));
         }
     }
     foreach (var run in overhead.Where(run => run.Measured.Failures > 0))
     {
-        Console.WriteLine($"Failures, round {run.Round}, {run.Path}: {string.Join("; ", run.Measured.FailureKinds)}");
+        Console.WriteLine($"Failures, {run.Model.Name}, round {run.Round}, {run.Path}: {string.Join("; ", run.Measured.FailureKinds)}");
     }
 }
 return overhead.Any(run => run.Measured.Failures > 0) ? 1 : 0;
