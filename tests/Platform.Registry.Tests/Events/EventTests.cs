@@ -51,7 +51,7 @@ public sealed class EventTests(MessagingFixture fixture) : IClassFixture<Messagi
         }
         finally
         {
-            await fixture.Broker.StartAsync();
+            await fixture.StartBrokerAsync();
         }
         await fixture.Observer.WaitForAsync<ModelVersionRegistered>(e => e.Model == whileRunning, Patience);
 
@@ -64,7 +64,7 @@ public sealed class EventTests(MessagingFixture fixture) : IClassFixture<Messagi
         }
         finally
         {
-            await fixture.Broker.StartAsync();
+            await fixture.StartBrokerAsync();
             await fixture.StartServerAsync();
         }
 

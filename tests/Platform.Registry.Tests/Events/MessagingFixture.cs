@@ -26,6 +26,13 @@ public sealed class MessagingFixture : SqliteRegistryFixture
         });
     }
 
+    /// <summary>Brings the broker back after <see cref="LocalRabbitMq.StopAsync"/> and returns once the observer consumes again.</summary>
+    public async Task StartBrokerAsync()
+    {
+        await Broker.StartAsync();
+        await Observer.ReconnectAsync();
+    }
+
     protected override IEnumerable<KeyValuePair<string, string?>> MoreSettings() =>
         [new("ConnectionStrings:rabbitmq", Broker.ConnectionString), new("Registry:Outbox:KeepDispatched", KeepDispatched.ToString())];
 
