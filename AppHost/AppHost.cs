@@ -26,8 +26,10 @@ if (!infrastructure.Publishing)
 // Each cloud: a sync worker and an inference service, bound to that cloud's store. Models beyond the declared ones are
 // loaded through each inference service's repository API, with this key.
 var repositoryKey = builder.AddParameter("inference-repository-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+// The key each sync worker's POST /api/reconcile (an on-demand reconcile) needs.
+var syncKey = builder.AddParameter("sync-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 ObjectStoreResource[] clouds = [aws, gcp, azure];
-var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, repositoryKey)).ToList();
+var inference = clouds.Select(cloud => infrastructure.AddCloudStamp(cloud, clouds, registry, rabbitmq, repositoryKey, syncKey)).ToList();
 
 // The global entry point for inference: the nearest cloud where the model is ready, failing over to the others.
 infrastructure.AddGateway("gateway", preferredCloud: "aws", inference);

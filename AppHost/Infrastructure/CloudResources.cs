@@ -9,15 +9,17 @@ public static class CloudResources
     /// One cloud's share of the platform, bound to its own store <paramref name="home"/>: a sync worker that pulls every
     /// artifact into that store, and an inference service that serves from it (falling back to another cloud's replica
     /// only when its own is missing). Every store in <paramref name="stores"/> is a source both may read; <paramref name="repositoryKey"/>
-    /// opens the inference service's repository API (load a model by registry reference, unload). Adding a cloud is one more
-    /// call. Returns the inference service, for the gateway.
+    /// opens the inference service's repository API (load a model by registry reference, unload), <paramref name="syncKey"/> the
+    /// sync worker's on-demand reconcile. Adding a cloud is one more call. Returns the inference service, for the gateway.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCloudStamp(this Provisioning provisioning, ObjectStoreResource home, ObjectStoreResource[] stores,
-        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ParameterResource> repositoryKey)
+        IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ParameterResource> repositoryKey,
+        IResourceBuilder<ParameterResource> syncKey)
     {
         // Neither waits for RabbitMQ (the bus connects when it is up), nor inference for the sample models to be registered (it
         // loads them on their alias events, and retries a model that is not there yet after 1 s, then twice as long each time).
         provisioning.AddSyncWorker(home, stores)
+            .WithEnvironment("Sync__ApiKey", syncKey)
             .WithRegistry(registry)
             .WithReference(rabbitmq);
 

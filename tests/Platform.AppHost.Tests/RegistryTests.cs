@@ -40,5 +40,22 @@ public sealed class RegistryTests(AppHostFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_sync_worker_reconciles_on_demand_with_the_generated_key_and_only_with_it()
+    {
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("sync-gcp", Cancellation).WaitAsync(Patience, Cancellation);
+        using var worker = fixture.App.CreateHttpClient("sync-gcp");
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var key = await model.Resources.OfType<ParameterResource>().Single(resource => resource.Name == "sync-api-key").GetValueAsync(Cancellation);
+
+        using var refused = await worker.PostAsync("/api/reconcile", null, Cancellation);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reconcile");
+        request.Headers.Add("X-Api-Key", key);
+        using var reconciled = await worker.SendAsync(request, Cancellation);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, reconciled.StatusCode);
+    }
+
     private sealed record ResolvedView(string Status);
 }

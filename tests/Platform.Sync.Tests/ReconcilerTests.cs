@@ -81,8 +81,8 @@ public sealed class ReconcilerTests(RegistryFixture fixture) : IClassFixture<Reg
         await fixture.Store("azure").DeleteAsync(version.Key, Cancellation);
         await fixture.Store("gcp").PutAsync(version.Key, new MemoryStream([1, 2, 3]), cancellationToken: Cancellation);
 
-        var azure = Assert.Single((await ReconcileAsync("azure")).Stores);
-        var gcp = Assert.Single((await ReconcileAsync("gcp")).Stores);
+        var azure = Assert.Single((await fixture.ReconcileAsync("azure")).Stores);
+        var gcp = Assert.Single((await fixture.ReconcileAsync("gcp")).Stores);
 
         Assert.True(azure.Missing >= 1 && azure.Repaired >= 1, $"azure: {azure.Missing} missing, {azure.Repaired} repaired");
         Assert.True(gcp.Corrupt >= 1 && gcp.Repaired >= 1, $"gcp: {gcp.Corrupt} corrupt, {gcp.Repaired} repaired");
@@ -90,7 +90,7 @@ public sealed class ReconcilerTests(RegistryFixture fixture) : IClassFixture<Reg
         Assert.Empty(gcp.Failures);
         Assert.Equal(version.Sha256, (await fixture.Store("azure").GetInfoAsync(version.Key, Cancellation))?.Sha256);
         Assert.Equal(version.Sha256, (await fixture.Store("gcp").GetInfoAsync(version.Key, Cancellation))?.Sha256);
-        var again = Assert.Single((await ReconcileAsync("gcp")).Stores);
+        var again = Assert.Single((await fixture.ReconcileAsync("gcp")).Stores);
         Assert.Equal((0, 0), (again.Missing, again.Corrupt));
     }
 
@@ -113,13 +113,5 @@ public sealed class ReconcilerTests(RegistryFixture fixture) : IClassFixture<Reg
             }
             await Task.Delay(200, deadline.Token);
         }
-    }
-
-    private async Task<ReconcileReport> ReconcileAsync(string cloud)
-    {
-        using var client = fixture.Workers[cloud].CreateClient();
-        using var response = await client.PostAsync("/api/reconcile", null, Cancellation);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ReconcileReport>(Cancellation))!;
     }
 }

@@ -12,6 +12,26 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Reconciling_on_demand_needs_the_workers_key_and_runs_nothing_without_it()
+    {
+        var aws = fixture.Store("aws");
+        var gcp = fixture.Store("gcp");
+        const string key = "datasets/unkeyed.csv";
+        var sha256 = await PutAsync(aws, key);
+
+        foreach (var wrong in new[] { null, "", "not-the-key" })
+        {
+            using var refused = await fixture.PostReconcileAsync("gcp", wrong);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("X-Api-Key", await refused.Content.ReadAsStringAsync(Cancellation));
+        }
+        Assert.Null(await gcp.GetInfoAsync(key, Cancellation));
+
+        Assert.Empty(Rule(await fixture.ReconcileAsync("gcp"), "datasets/").Failures);
+        Assert.Equal(sha256, (await gcp.GetInfoAsync(key, Cancellation))?.Sha256);
+    }
+
+    [Fact]
     public async Task A_copy_rule_copies_new_and_changed_objects_and_deletes_nothing()
     {
         var aws = fixture.Store("aws");
@@ -21,7 +41,7 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
         await PutAsync(gcp, "datasets/changed.csv");
         var onlyInDestination = await PutAsync(gcp, "datasets/only-here.csv");
 
-        var report = Rule(await ReconcileAsync("gcp"), "datasets/");
+        var report = Rule(await fixture.ReconcileAsync("gcp"), "datasets/");
 
         Assert.Empty(report.Failures);
         Assert.Equal((1, 1, 0), (report.Copied, report.Updated, report.Deleted));
@@ -29,7 +49,7 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
         Assert.Equal(changed, (await gcp.GetInfoAsync("datasets/changed.csv", Cancellation))!.Sha256);
         Assert.Equal(onlyInDestination, (await gcp.GetInfoAsync("datasets/only-here.csv", Cancellation))!.Sha256);
 
-        var again = Rule(await ReconcileAsync("gcp"), "datasets/");
+        var again = Rule(await fixture.ReconcileAsync("gcp"), "datasets/");
         Assert.Equal((0, 0), (again.Copied, again.Updated));
     }
 
@@ -44,7 +64,7 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
             await PutAsync(azure, $"mirror/stale-{i}.bin");
         }
 
-        var refused = Rule(await ReconcileAsync("azure"), "mirror/");
+        var refused = Rule(await fixture.ReconcileAsync("azure"), "mirror/");
 
         Assert.Equal(0, refused.Deleted);
         Assert.Contains("MaxDeletes", refused.DeletesSkipped);
@@ -52,7 +72,7 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
         Assert.NotNull(await azure.GetInfoAsync("mirror/kept.bin", Cancellation));
 
         await azure.DeleteAsync("mirror/stale-0.bin", Cancellation);
-        var mirrored = Rule(await ReconcileAsync("azure"), "mirror/");
+        var mirrored = Rule(await fixture.ReconcileAsync("azure"), "mirror/");
 
         Assert.Equal(SyncFixture.MirrorMaxDeletes, mirrored.Deleted);
         Assert.Null(mirrored.DeletesSkipped);
@@ -61,14 +81,6 @@ public sealed class SyncRuleTests(SyncFixture fixture) : IClassFixture<SyncFixtu
 
     private static async Task<string> PutAsync(IObjectStore store, string key) =>
         (await store.PutAsync(key, new MemoryStream(RandomNumberGenerator.GetBytes(2048)), cancellationToken: Cancellation)).Sha256!;
-
-    private async Task<ReconcileReport> ReconcileAsync(string cloud)
-    {
-        using var client = fixture.Workers[cloud].CreateClient();
-        using var response = await client.PostAsync("/api/reconcile", null, Cancellation);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ReconcileReport>(Cancellation))!;
-    }
 
     private static RuleReport Rule(ReconcileReport report, string prefix) => Assert.Single(report.Rules, rule => rule.Rule.Contains(":" + prefix));
 

@@ -37,6 +37,9 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The key (header <c>X-Api-Key</c>) that <c>POST /api/reconcile</c> requires; unset, it is refused (403).</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>How often the reconciler runs; it also runs at start and on demand (POST /api/reconcile).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(10);

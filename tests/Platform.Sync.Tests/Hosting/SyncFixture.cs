@@ -1,8 +1,11 @@
+using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Storage;
 using Platform.Storage;
 using Platform.Storage.Configuration;
+using Platform.Sync.Apis;
+using Platform.Sync.Reconciliation;
 using Platform.Testing;
 
 namespace Platform.Sync.Tests.Hosting;
@@ -16,6 +19,9 @@ public class SyncFixture : IAsyncLifetime
     public static readonly string[] CloudNames = ["aws", "gcp", "azure"];
 
     public const int MirrorMaxDeletes = 3;
+
+    /// <summary>The key every worker's <c>POST /api/reconcile</c> takes.</summary>
+    public const string ApiKey = "sync-key-for-tests";
 
     public Clouds Clouds { get; private set; } = null!;
 
@@ -49,6 +55,25 @@ public class SyncFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Asks a worker to reconcile now, as an operator would: with the worker's key, or with <paramref name="key"/> (none when null).</summary>
+    public async Task<HttpResponseMessage> PostReconcileAsync(string cloud, string? key = ApiKey)
+    {
+        using var client = Workers[cloud].CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reconcile");
+        if (key is not null)
+        {
+            request.Headers.Add(SyncApi.ApiKeyHeader, key);
+        }
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<ReconcileReport> ReconcileAsync(string cloud)
+    {
+        using var response = await PostReconcileAsync(cloud);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ReconcileReport>(TestContext.Current.CancellationToken))!;
+    }
+
     /// <summary>Starts what the workers need besides the clouds (a registry, say).</summary>
     protected virtual Task BeforeWorkersStartAsync() => Task.CompletedTask;
 
@@ -60,6 +85,7 @@ public class SyncFixture : IAsyncLifetime
         {
             ["ConnectionStrings:rabbitmq"] = Clouds.Broker.ConnectionString,
             ["Sync:Cloud"] = cloud,
+            ["Sync:ApiKey"] = ApiKey,
             ["Sync:RetryLimit"] = "2",
             ["Sync:RetryMinDelay"] = "00:00:00.050",
             ["Sync:RetryMaxDelay"] = "00:00:00.200",
