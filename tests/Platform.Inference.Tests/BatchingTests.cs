@@ -113,6 +113,8 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, status.ToString()));
         var metrics = await Client.GetStringAsync("/metrics", Cancellation);
         Assert.Matches("nv_inference_request_failure\\{model=\"narrow\",reason=\"REJECTED\",version=\"1\"\\} [1-9]", metrics);
+        // Every request answered, none refused left counted: nothing is pending.
+        Assert.Equal(0, Counter(metrics, "nv_inference_pending_request_count", "narrow"));
     }
 
     [Fact]
@@ -124,6 +126,8 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
         var longRun = SendRowsAsync(32_768);
         await Task.Delay(1500, Cancellation);
         var waiting = SendRowsAsync(1);
+        // The single row waits behind the run (Triton's pending-request gauge shows it) until the run ends and the delay has passed.
+        await Eventually.HoldsAsync(async () => await PendingAsync() == 1, InferenceServer.ReadyTimeout, "the single row to be pending");
         using (var finished = await longRun)
         {
             Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
@@ -137,6 +141,7 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
         var after = await Client.GetStringAsync("/metrics", Cancellation);
         Assert.Equal(32_770, Counter(after, "nv_inference_count", "slow") - Counter(before, "nv_inference_count", "slow"));
         Assert.Equal(2, Counter(after, "nv_inference_exec_count", "slow") - Counter(before, "nv_inference_exec_count", "slow"));
+        Assert.Equal(0, Counter(after, "nv_inference_pending_request_count", "slow"));
     }
 
     [Fact]
@@ -153,6 +158,9 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
         Assert.Contains("Bad_Name", exception.Message);
         Assert.Contains("LocalStore", exception.Message);
     }
+
+    private async Task<long> PendingAsync() =>
+        Counter(await Client.GetStringAsync("/metrics", Cancellation), "nv_inference_pending_request_count", "slow");
 
     private static long Counter(string metrics, string name, string model) =>
         long.Parse(Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"1\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value);

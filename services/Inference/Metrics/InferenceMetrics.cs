@@ -42,6 +42,7 @@ public sealed class InferenceMetrics
         Counter(text, "nv_inference_request_duration_us", "Cumulative inference request duration in microseconds (includes cached requests)", models, model => model.RequestMicroseconds);
         Counter(text, "nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds (includes cached requests)", models, model => model.QueueMicroseconds);
         Counter(text, "nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds (does not include cached requests)", models, model => model.ComputeMicroseconds);
+        Series(text, "nv_inference_pending_request_count", "gauge", "Instantaneous number of pending requests awaiting execution per-model.", models, model => model.Pending);
 
         var routes = _egress.OrderBy(route => route.Key.From, StringComparer.Ordinal).ThenBy(route => route.Key.To, StringComparer.Ordinal).ToList();
         text.Append("# HELP platform_inference_cross_cloud_reads_total Model artifacts read from a store in another cloud (the local replica was missing)\n# TYPE platform_inference_cross_cloud_reads_total counter\n");
@@ -57,10 +58,13 @@ public sealed class InferenceMetrics
         return text.ToString();
     }
 
-    private static void Counter(StringBuilder text, string name, string help, List<ModelStatistics> models, Func<ModelStatistics, long> value)
+    private static void Counter(StringBuilder text, string name, string help, List<ModelStatistics> models, Func<ModelStatistics, long> value) =>
+        Series(text, name, "counter", help, models, value);
+
+    private static void Series(StringBuilder text, string name, string type, string help, List<ModelStatistics> models, Func<ModelStatistics, long> value)
     {
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
         foreach (var model in models)
         {
             Sample(text, name, [("model", model.Model), ("version", model.Version)], value(model));

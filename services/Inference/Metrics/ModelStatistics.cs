@@ -15,6 +15,7 @@ public sealed class ModelStatistics(string model, string version)
     private long _backend;
     private long _other;
     private long _canceled;
+    private long _pending;
 
     public string Model { get; } = model;
 
@@ -31,6 +32,14 @@ public sealed class ModelStatistics(string model, string version)
     public long QueueMicroseconds => Interlocked.Read(ref _queueMicroseconds);
 
     public long ComputeMicroseconds => Interlocked.Read(ref _computeMicroseconds);
+
+    /// <summary>Requests queued and not yet running: waiting in the queue, or taken into a batch that waits for company.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    public void Queued() => Interlocked.Increment(ref _pending);
+
+    /// <summary>A queued request left the queue: its batch started to run, or it was given up.</summary>
+    public void Dequeued() => Interlocked.Decrement(ref _pending);
 
     /// <summary>Failures by Triton's reasons: REJECTED (queue full), BACKEND (the model failed), CANCELED, OTHER (the request was invalid).</summary>
     public IEnumerable<(string Reason, long Count)> Failures =>

@@ -42,9 +42,12 @@ public sealed class ModelScheduler
             throw new QueueFullException(_options.MaxQueueSize);
         }
         var pending = new PendingInference(request, cancellationToken);
+        // Counted before it is written: a free worker may take it and run it at once.
+        _statistics.Queued();
         if (!_queue.Writer.TryWrite(pending))
         {
             Interlocked.Decrement(ref _waiting);
+            _statistics.Dequeued();
             throw new InvalidOperationException("The model is unloading.");
         }
         return pending.Completion.Task;
@@ -134,6 +137,10 @@ public sealed class ModelScheduler
 
     private void Execute(List<PendingInference> batch)
     {
+        foreach (var _ in batch)
+        {
+            _statistics.Dequeued();
+        }
         // A client that went away while waiting needs no answer; its rows would only slow the others.
         foreach (var gone in batch.Where(pending => pending.CancellationToken.IsCancellationRequested))
         {
