@@ -22,7 +22,8 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public InProcessServer Gateway { get; private set; } = null!;
 
-    private string ModelPath => Path.Combine(_folder, "mlp.onnx");
+    /// <summary>The MLP every cloud serves as <c>mlp</c>.</summary>
+    public string ModelPath => Path.Combine(_folder, "mlp.onnx");
 
     public async ValueTask InitializeAsync()
     {
@@ -38,13 +39,14 @@ public sealed class GatewayFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A gateway over the three clouds (a cloud's URL in <paramref name="settings"/> replaces the fixture's server for it).</summary>
     public Task<InProcessServer> StartGatewayAsync(Dictionary<string, string?> settings)
     {
         settings["Gateway:ProbeInterval"] = "00:00:00.200";
         settings["Gateway:ProbeTimeout"] = "00:00:00.500";
         foreach (var cloud in CloudNames)
         {
-            settings[$"Gateway:Clouds:{cloud}:Url"] = $"http://127.0.0.1:{_ports[cloud]}";
+            settings.TryAdd($"Gateway:Clouds:{cloud}:Url", $"http://127.0.0.1:{_ports[cloud]}");
         }
         return InProcessServer.StartAsync(typeof(GatewayApi).Assembly.GetName().Name!, settings, "Production",
             builder =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Gateway.Routing;
+using Platform.Testing;
 
 namespace Platform.Gateway.Tests;
 
@@ -54,41 +55,69 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     public async Task When_the_preferred_cloud_stops_traffic_moves_with_no_failed_request_and_comes_back_after_a_restart()
     {
         using var client = fixture.Gateway.CreateClient();
-        var servedBy = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        var load = Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var response = await client.PostAsJsonAsync("/v2/models/mlp/infer", Request, CancellationToken.None);
-                if (response.IsSuccessStatusCode)
-                {
-                    servedBy.Enqueue(response.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
-                }
-                else
-                {
-                    failures.Enqueue($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                }
-            }
-        }));
+        var traffic = new Traffic(client);
         try
         {
-            await WaitUntilAsync(() => servedBy.Contains("aws"));
+            await WaitUntilAsync(() => traffic.ServedBy.Contains("aws"));
             await fixture.StopInferenceAsync("aws");
-            servedBy.Clear();
-            await WaitUntilAsync(() => servedBy.Count(cloud => cloud != "aws") >= 20);
+            traffic.ServedBy.Clear();
+            await WaitUntilAsync(() => traffic.ServedBy.Count(cloud => cloud != "aws") >= 20);
             await fixture.StartInferenceAsync("aws");
-            servedBy.Clear();
-            await WaitUntilAsync(() => servedBy.Count(cloud => cloud == "aws") >= 20);
+            traffic.ServedBy.Clear();
+            await WaitUntilAsync(() => traffic.ServedBy.Count(cloud => cloud == "aws") >= 20);
         }
         finally
         {
-            await stop.CancelAsync();
-            await load;
+            await traffic.StopAsync();
         }
 
-        Assert.Empty(failures);
+        Assert.Empty(traffic.Failures);
+    }
+
+    [Fact]
+    public async Task A_cloud_that_hangs_mid_request_is_routed_around_without_a_failed_request()
+    {
+        // aws as a process of its own, so that it can be frozen (SIGSTOP): its port still accepts connections and nothing
+        // answers, neither requests under way nor probes. Those requests must move to another cloud once aws is marked
+        // down, not wait out the request timeout.
+        var cache = Directory.CreateTempSubdirectory("platform-gateway-frozen-").FullName;
+        await using var aws = await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", new Dictionary<string, string?>
+        {
+            ["Inference:Models:mlp:Path"] = fixture.ModelPath,
+            ["Inference:CacheDirectory"] = cache,
+        });
+        await aws.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await using var gateway = await fixture.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:PreferredCloud"] = "aws",
+            ["Gateway:Policy"] = "NearestFirst",
+            ["Gateway:Clouds:aws:Url"] = aws.BaseAddress.ToString().TrimEnd('/'),
+        });
+        using var client = gateway.CreateClient();
+        var traffic = new Traffic(client);
+        try
+        {
+            await WaitUntilAsync(() => traffic.ServedBy.Contains("aws"));
+            await SignalAsync("STOP", aws.ProcessId);
+            try
+            {
+                traffic.ServedBy.Clear();
+                await WaitUntilAsync(() => traffic.ServedBy.Count(cloud => cloud != "aws") >= 20);
+            }
+            finally
+            {
+                await SignalAsync("CONT", aws.ProcessId);
+            }
+            traffic.ServedBy.Clear();
+            await WaitUntilAsync(() => traffic.ServedBy.Count(cloud => cloud == "aws") >= 20);
+        }
+        finally
+        {
+            await traffic.StopAsync();
+            Directory.Delete(cache, recursive: true);
+        }
+
+        Assert.Empty(traffic.Failures);
     }
 
     [Fact]
@@ -106,6 +135,48 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
 
         Assert.Equal(["aws", "azure", "gcp"], clouds.Order());
+    }
+
+    private static async Task SignalAsync(string signal, int processId)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString()]);
+        await kill.WaitForExitAsync(Cancellation);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Four clients sending inference requests through the gateway one after another until stopped, recording who served each.</summary>
+    private sealed class Traffic
+    {
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        private readonly Task _load;
+
+        public Traffic(HttpClient client) =>
+            _load = Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    using var response = await client.PostAsJsonAsync("/v2/models/mlp/infer", Request, CancellationToken.None);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        ServedBy.Enqueue(response.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
+                    }
+                    else
+                    {
+                        Failures.Enqueue($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    }
+                }
+            }));
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> ServedBy { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Failures { get; } = new();
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _load;
+            _stop.Dispose();
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
