@@ -157,7 +157,8 @@ public sealed class PlatformDriver(DistributedApplication app) : IDisposable
         return _registry;
     }
 
-    private async Task<string> ParameterAsync(string name)
+    /// <summary>The value of one of the AppHost's parameters (a generated key, say).</summary>
+    public async Task<string> ParameterAsync(string name)
     {
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         var parameter = model.Resources.OfType<ParameterResource>().Single(resource => resource.Name == name);

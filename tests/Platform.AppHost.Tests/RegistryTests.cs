@@ -45,8 +45,8 @@ public sealed class RegistryTests(AppHostFixture fixture)
     {
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("sync-gcp", Cancellation).WaitAsync(Patience, Cancellation);
         using var worker = fixture.App.CreateHttpClient("sync-gcp");
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var key = await model.Resources.OfType<ParameterResource>().Single(resource => resource.Name == "sync-api-key").GetValueAsync(Cancellation);
+        using var platform = new PlatformDriver(fixture.App);
+        var key = await platform.ParameterAsync("sync-api-key");
 
         using var refused = await worker.PostAsync("/api/reconcile", null, Cancellation);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reconcile");

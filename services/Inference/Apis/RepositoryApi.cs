@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,6 @@ namespace Platform.Inference.Apis;
 /// </summary>
 public static class RepositoryApi
 {
-    public const string ApiKeyHeader = "X-Api-Key";
     public const string ReferenceParameter = "reference";
 
     public static IEndpointRouteBuilder MapRepositoryApi(this IEndpointRouteBuilder app)
@@ -106,10 +103,9 @@ public static class RepositoryApi
         {
             return new OipError(StatusCodes.Status403Forbidden, "Repository control is off: set Inference:RepositoryApiKey to allow load and unload.");
         }
-        var given = Encoding.UTF8.GetBytes(request.Headers[ApiKeyHeader].ToString());
-        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(options.RepositoryApiKey))
+        return ApiKeys.Presented(request, options.RepositoryApiKey)
             ? null
-            : new OipError(StatusCodes.Status401Unauthorized, $"Load and unload need the repository key in {ApiKeyHeader}.");
+            : new OipError(StatusCodes.Status401Unauthorized, $"Load and unload need the repository key in {ApiKeys.Header}.");
     }
 
     /// <summary>The optional JSON body of a repository call (at most 64 KiB); null when empty.</summary>

@@ -38,8 +38,8 @@ public sealed class ModelStatistics(string model, string version)
 
     public void Queued() => Interlocked.Increment(ref _pending);
 
-    /// <summary>A queued request left the queue: its batch started to run, or it was given up.</summary>
-    public void Dequeued() => Interlocked.Decrement(ref _pending);
+    /// <summary>Queued requests left the queue: their batch started to run, or they were given up.</summary>
+    public void Dequeued(int requests = 1) => Interlocked.Add(ref _pending, -requests);
 
     /// <summary>Failures by Triton's reasons: REJECTED (queue full), BACKEND (the model failed), CANCELED, OTHER (the request was invalid).</summary>
     public IEnumerable<(string Reason, long Count)> Failures =>

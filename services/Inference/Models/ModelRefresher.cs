@@ -12,28 +12,17 @@ namespace Platform.Inference.Models;
 /// </summary>
 public sealed class ModelRefresher(ModelRepository repository, IOptions<InferenceOptions> options, ILogger<ModelRefresher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.RefreshInterval;
-        var retry = new RetryDelay();
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RetrySchedule.RunAsync(async cancellationToken =>
         {
             try
             {
-                await repository.RefreshAsync(stoppingToken);
+                await repository.RefreshAsync(cancellationToken);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogError(exception, "Refreshing the models failed");
             }
-            try
-            {
-                await Task.Delay(retry.After(succeeded: repository.Ready, interval), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+            return repository.Ready;
+        }, options.Value.RefreshInterval, stoppingToken);
 }

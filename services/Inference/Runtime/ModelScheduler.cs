@@ -137,10 +137,7 @@ public sealed class ModelScheduler
 
     private void Execute(List<PendingInference> batch)
     {
-        foreach (var _ in batch)
-        {
-            _statistics.Dequeued();
-        }
+        _statistics.Dequeued(batch.Count);
         // A client that went away while waiting needs no answer; its rows would only slow the others.
         foreach (var gone in batch.Where(pending => pending.CancellationToken.IsCancellationRequested))
         {

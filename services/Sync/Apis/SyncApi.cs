@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Sync.Extensions;
@@ -16,8 +14,6 @@ public sealed record SyncStatus(string Cloud, IReadOnlyList<string> Stores, Reco
 /// </summary>
 public static class SyncApi
 {
-    public const string ApiKeyHeader = "X-Api-Key";
-
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
         var sync = app.MapGroup("/api").WithTags("Sync");
@@ -37,10 +33,9 @@ public static class SyncApi
         {
             return TypedResults.Problem("Reconciling on demand is off: set Sync:ApiKey to allow it.", statusCode: StatusCodes.Status403Forbidden);
         }
-        var given = Encoding.UTF8.GetBytes(request.Headers[ApiKeyHeader].ToString());
-        if (!CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(options.Value.ApiKey)))
+        if (!ApiKeys.Presented(request, options.Value.ApiKey))
         {
-            return TypedResults.Problem($"Reconciling on demand needs the worker's key in {ApiKeyHeader}.", statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Problem($"Reconciling on demand needs the worker's key in {ApiKeys.Header}.", statusCode: StatusCodes.Status401Unauthorized);
         }
         return TypedResults.Ok(await reconciler.RunAsync(cancellationToken));
     }

@@ -139,29 +139,17 @@ public sealed class Reconciler(
 /// </summary>
 public sealed class ReconcileScheduler(Reconciler reconciler, IOptions<SyncOptions> options, ILogger<ReconcileScheduler> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.ReconcileInterval;
-        var retry = new RetryDelay();
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RetrySchedule.RunAsync(async cancellationToken =>
         {
-            var complete = false;
             try
             {
-                complete = (await reconciler.RunAsync(stoppingToken)).RegistryError is null;
+                return (await reconciler.RunAsync(cancellationToken)).RegistryError is null;
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogError(exception, "Reconciliation failed; trying again soon");
+                return false;
             }
-            try
-            {
-                await Task.Delay(retry.After(succeeded: complete, interval), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+        }, options.Value.ReconcileInterval, stoppingToken);
 }

@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Platform.Contracts.Storage;
 using Platform.Storage;
 using Platform.Storage.Configuration;
-using Platform.Sync.Apis;
 using Platform.Sync.Reconciliation;
 using Platform.Testing;
 
@@ -62,7 +62,7 @@ public class SyncFixture : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reconcile");
         if (key is not null)
         {
-            request.Headers.Add(SyncApi.ApiKeyHeader, key);
+            request.Headers.Add(ApiKeys.Header, key);
         }
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
