@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 using Platform.Contracts.Models;
 using Platform.Registry.Auth;
+using Platform.Registry.Extensions;
 using Platform.Registry.Infrastructure;
 using Platform.Registry.Model;
 using Platform.Registry.Outbox;
@@ -26,9 +28,12 @@ public static class AliasesApi
             .WithName("GetAlias").WithSummary("Get an alias and its ETag");
         aliases.MapPut("/{alias}", SetAlias).RequireAuthorization(AuthExtensions.WritePolicy)
             .WithName("SetAlias").WithSummary("Create or move an alias (If-Match / If-None-Match honoured)")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithHeaderParameter(HeaderNames.IfMatch, "Move the alias only if its ETag is still this one; else 412.")
+            .WithHeaderParameter(HeaderNames.IfNoneMatch, "*: create the alias only if it does not exist yet; else 412.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         aliases.MapDelete("/{alias}", DeleteAlias).RequireAuthorization(AuthExtensions.WritePolicy)
             .WithName("DeleteAlias").WithSummary("Delete an alias (If-Match honoured)")
+            .WithHeaderParameter(HeaderNames.IfMatch, "Delete the alias only if its ETag is still this one; else 412.")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         aliases.MapGet("/{alias}/history", GetHistory).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("GetAliasHistory").WithSummary("Who moved the alias, when, and from which version to which");
@@ -119,7 +124,7 @@ public static class AliasesApi
         {
             return Problems.PreconditionFailed($"Alias '{name}@{alias}' was changed by someone else at the same moment; read it again.");
         }
-        catch (DbUpdateException) when (previous is null)
+        catch (DbUpdateException exception) when (previous is null && exception.IsUniqueViolation())
         {
             return Problems.Conflict($"Alias '{name}@{alias}' was created by someone else at the same moment; read it again.");
         }

@@ -26,7 +26,8 @@ public static class ArtifactsApi
         versions.MapGet("/artifact", DownloadArtifact).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("DownloadArtifact")
             .WithSummary("Stream the artifact from a named replica (?store=) or from the nearest one, verifying its SHA-256")
-            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream");
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -61,6 +62,10 @@ public static class ArtifactsApi
         if (!VersionReference.TryParse(reference, out var parsed, out var problem))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reference"] = [problem] });
+        }
+        if (store is not null && !stores.TryGet(store, out _))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["store"] = [$"There is no configured store named '{store}'."] });
         }
         var (_, version, failure) = await VersionLookup.FindAsync(db, name, parsed, cancellationToken);
         if (version is null)

@@ -18,13 +18,13 @@ public static class ModelsApi
         var models = app.MapGroup("/api/models").WithTags("Models").ProducesCommonProblems();
 
         models.MapPost("/", CreateModel).RequireAuthorization(AuthExtensions.WritePolicy)
-            .WithName("CreateModel").WithSummary("Create a model").ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("CreateModel").WithSummary("Create a model").ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         models.MapGet("/", ListModels).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("ListModels").WithSummary("List models, paged, filtered by name prefix and tag");
         models.MapGet("/{name}", GetModel).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("GetModel").WithSummary("Get a model");
         models.MapPatch("/{name}", UpdateModel).RequireAuthorization(AuthExtensions.WritePolicy)
-            .WithName("UpdateModel").WithSummary("Update a model's description and tags");
+            .WithName("UpdateModel").WithSummary("Update a model's description and tags").ProducesValidationProblem();
         models.MapDelete("/{name}", ArchiveModel).RequireAuthorization(AuthExtensions.WritePolicy)
             .WithName("ArchiveModel").WithSummary("Archive a model (a soft delete: it stays readable, takes no new versions or aliases)");
         models.MapGet("/{name}/replication-policy", GetPolicy).RequireAuthorization(AuthExtensions.ReadPolicy)
@@ -37,7 +37,7 @@ public static class ModelsApi
     private static async Task<Results<Created<ModelResponse>, ValidationProblem, ProblemHttpResult>> CreateModel(
         CreateModelRequest request, RegistryDbContext db, ObjectStores stores, TimeProvider clock, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var problems = new Dictionary<string, string[]>();
+        var problems = RequestValidation.ModelProblems(request.Description, request.Tags);
         if (Names.ModelNameProblem(request.Name) is { } nameProblem)
         {
             problems["name"] = [nameProblem];
@@ -72,7 +72,7 @@ public static class ModelsApi
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
             // Lost a race with another create of the same name: the unique index decided.
             return Problems.Conflict($"Model '{request.Name}' already exists.");
@@ -110,9 +110,14 @@ public static class ModelsApi
             ? TypedResults.Ok(ModelResponse.From(model, stores))
             : Problems.NotFound($"There is no model '{name}'.");
 
-    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> UpdateModel(
+    private static async Task<Results<Ok<ModelResponse>, ValidationProblem, ProblemHttpResult>> UpdateModel(
         string name, UpdateModelRequest request, RegistryDbContext db, ObjectStores stores, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var problems = RequestValidation.ModelProblems(request.Description, request.Tags);
+        if (problems.Count > 0)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
         var model = await db.Models.SingleOrDefaultAsync(m => m.Name == name, cancellationToken);
         if (model is null)
         {

@@ -28,13 +28,19 @@ public static class VersionsApi
             .Accepts<Stream>(ArtifactContentTypes[0], ArtifactContentTypes[1..])
             .WithName("RegisterVersion")
             .WithSummary("Upload an ONNX artifact as the model's next version (streamed; lineage in the X-Lineage header)")
+            .WithHeaderParameter(LineageHeader,
+                $"The version's lineage as JSON (params, metrics, tags, source): ASCII, at most {Limits.LineageHeaderBytes} bytes; " +
+                "other characters as JSON \\u escapes. Larger lineage goes to PUT .../lineage.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status431RequestHeaderFieldsTooLarge);
         versions.MapGet("/", ListVersions).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("ListVersions").WithSummary("List the model's versions, newest first");
         versions.MapGet("/{reference}", GetVersion).RequireAuthorization(AuthExtensions.ReadPolicy)
             .WithName("GetVersion").WithSummary("Get a version by number or alias (3, @production or production)");
+        versions.MapPut("/{reference}/lineage", SetLineage).RequireAuthorization(AuthExtensions.WritePolicy)
+            .WithName("SetLineage").WithSummary($"Replace a version's lineage (UTF-8 JSON, at most {Limits.LineageBytes} bytes)");
         return app;
     }
 
@@ -52,7 +58,14 @@ public static class VersionsApi
         {
             return Problems.TooLarge(maxBytes);
         }
-        if (!TryReadLineage(request, out var lineage, out var lineageProblem))
+        var lineageHeader = request.Headers[LineageHeader].ToString();
+        if (lineageHeader.Length > Limits.LineageHeaderBytes)
+        {
+            return Problems.Problem(StatusCodes.Status431RequestHeaderFieldsTooLarge, "Lineage header too large",
+                $"{LineageHeader} carries at most {Limits.LineageHeaderBytes} bytes; upload without it, " +
+                $"then PUT the lineage as JSON to /api/models/{name}/versions/{{version}}/lineage.");
+        }
+        if (!TryReadLineage(lineageHeader, out var lineage, out var lineageProblem))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [LineageHeader] = [lineageProblem] });
         }
@@ -92,11 +105,10 @@ public static class VersionsApi
         return TypedResults.Created($"/api/models/{name}/versions/{version.Version}", VersionResponse.From(name, version, stores));
     }
 
-    private static bool TryReadLineage(HttpRequest request, out Lineage lineage, out string problem)
+    private static bool TryReadLineage(string header, out Lineage lineage, out string problem)
     {
         lineage = new Lineage();
         problem = "";
-        var header = request.Headers[LineageHeader].ToString();
         if (string.IsNullOrEmpty(header))
         {
             return true;
@@ -111,6 +123,28 @@ public static class VersionsApi
             problem = $"The lineage header is not valid JSON of the lineage shape: {exception.Message}";
             return false;
         }
+    }
+
+    /// <summary>Lineage often arrives after the upload (an evaluation's metrics), or is too large or too far from ASCII for a header.</summary>
+    private static async Task<Results<Ok<VersionResponse>, ValidationProblem, ProblemHttpResult>> SetLineage(
+        string name, string reference, Lineage lineage, RegistryDbContext db, ObjectStores stores, CancellationToken cancellationToken)
+    {
+        if (!VersionReference.TryParse(reference, out var parsed, out var problem))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reference"] = [problem] });
+        }
+        if (RequestValidation.LineageProblem(lineage) is { } lineageProblem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["lineage"] = [lineageProblem] });
+        }
+        var (_, version, failure) = await VersionLookup.FindAsync(db, name, parsed, cancellationToken);
+        if (version is null)
+        {
+            return failure!;
+        }
+        await db.Versions.Where(v => v.Id == version.Id).ExecuteUpdateAsync(setters => setters.SetProperty(v => v.Lineage, lineage), cancellationToken);
+        version.Lineage = lineage;
+        return TypedResults.Ok(VersionResponse.From(name, version, stores));
     }
 
     private static async Task<Results<Ok<PagedResult<VersionResponse>>, ProblemHttpResult>> ListVersions(

@@ -26,8 +26,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<AbandonedUploadSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AbandonedUploadSweeper>());
 
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddRegistryProblemDetails();
+        builder.Services.AddRegistryOpenApi();
         return builder;
     }
 

@@ -28,7 +28,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
             model.ToTable("models");
             model.HasIndex(m => m.Name).IsUnique();
             model.Property(m => m.Name).HasMaxLength(63);
-            model.Property(m => m.Description).HasMaxLength(4000);
+            model.Property(m => m.Description).HasMaxLength(Limits.DescriptionLength);
         });
 
         modelBuilder.Entity<ModelVersion>(version =>

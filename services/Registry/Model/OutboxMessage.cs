@@ -20,6 +20,12 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? DispatchedAt { get; set; }
 
+    /// <summary>
+    /// Set when the row could not be turned back into its event after <see cref="Outbox.OutboxOptions.MaxAttempts"/> tries: it is
+    /// set aside, with <see cref="LastError"/>, so the rows behind it go out. Clearing it makes the dispatcher try the row again.
+    /// </summary>
+    public DateTimeOffset? FailedAt { get; set; }
+
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }

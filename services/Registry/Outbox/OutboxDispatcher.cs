@@ -12,6 +12,8 @@ namespace Platform.Registry.Outbox;
 /// the marks of a batch are committed together, so delivery is at least once: a crash before that commit republishes the
 /// batch with the same MessageIds, which consumers recognise. When a publish fails
 /// (the broker is down), the dispatcher stops at that row, to keep the order, and tries again with a doubling delay.
+/// A row that cannot be decoded into its event is tried <see cref="OutboxOptions.MaxAttempts"/> times the same way, then set
+/// aside (<see cref="OutboxMessage.FailedAt"/>) with its error logged, so it cannot hold back every event behind it.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -57,7 +59,7 @@ public sealed class OutboxDispatcher(
             var dispatched = 0;
             while (true)
             {
-                var batch = await db.Outbox.Where(message => message.DispatchedAt == null).OrderBy(message => message.Id)
+                var batch = await db.Outbox.Where(message => message.DispatchedAt == null && message.FailedAt == null).OrderBy(message => message.Id)
                     .Take(settings.BatchSize).ToListAsync(stoppingToken);
                 if (batch.Count == 0)
                 {
@@ -72,7 +74,7 @@ public sealed class OutboxDispatcher(
                 {
                     if (!await TryPublishAsync(row, settings, stoppingToken))
                     {
-                        // Keep what was sent (and the failure) before waiting for the broker.
+                        // Keep what was sent (and the failure) before waiting to try again.
                         await db.SaveChangesAsync(stoppingToken);
                         return false;
                     }
@@ -107,25 +109,58 @@ public sealed class OutboxDispatcher(
         }
     }
 
+    /// <summary>Publishes one row; false when the dispatcher must stop at it and try again later.</summary>
     private async Task<bool> TryPublishAsync(OutboxMessage row, OutboxOptions settings, CancellationToken stoppingToken)
     {
+        Type type;
+        object message;
         try
         {
-            var type = OutboxContracts.Resolve(row.MessageType);
-            var message = JsonSerializer.Deserialize(row.Payload, type, OutboxExtensions.PayloadOptions)!;
+            type = OutboxContracts.Resolve(row.MessageType);
+            message = JsonSerializer.Deserialize(row.Payload, type, OutboxExtensions.PayloadOptions)
+                ?? throw new JsonException("The payload is JSON null.");
+        }
+        catch (Exception exception)
+        {
+            // Decoding touches neither the broker nor the network: the row itself is at fault.
+            return SetAsideAfterMaxAttempts(row, exception, settings);
+        }
+        try
+        {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(settings.PublishTimeout);
             await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            row.Attempts++;
-            row.LastError = exception.Message.Length > 1000 ? exception.Message[..1000] : exception.Message;
+            RecordFailure(row, exception);
             logger.LogWarning("Could not publish outbox message {OutboxId} ({MessageType}, attempt {Attempts}): {Error}",
                 row.Id, row.MessageType, row.Attempts, row.LastError);
             return false;
         }
         row.DispatchedAt = clock.GetUtcNow();
         return true;
+    }
+
+    /// <summary>True when the row is set aside and the dispatcher may go on to the next one.</summary>
+    private bool SetAsideAfterMaxAttempts(OutboxMessage row, Exception exception, OutboxOptions settings)
+    {
+        RecordFailure(row, exception);
+        if (row.Attempts < settings.MaxAttempts)
+        {
+            logger.LogWarning("Could not decode outbox message {OutboxId} ({MessageType}, attempt {Attempts} of {MaxAttempts}): {Error}",
+                row.Id, row.MessageType, row.Attempts, settings.MaxAttempts, row.LastError);
+            return false;
+        }
+        row.FailedAt = clock.GetUtcNow();
+        logger.LogError("Set aside outbox message {OutboxId} ({MessageType}) after {Attempts} attempts to decode it; the events behind it go on: {Error}",
+            row.Id, row.MessageType, row.Attempts, row.LastError);
+        return true;
+    }
+
+    private static void RecordFailure(OutboxMessage row, Exception exception)
+    {
+        row.Attempts++;
+        row.LastError = exception.Message.Length > 1000 ? exception.Message[..1000] : exception.Message;
     }
 }

@@ -25,6 +25,14 @@ public sealed class OutboxOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How often a row that cannot be decoded (a type this build does not know, a payload that does not parse) is tried before
+    /// it is set aside. A few tries give a newer registry instance, during a rolling update, the chance to publish a type that
+    /// this one does not know. Broker failures never set a row aside: an outage only delays events.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
     /// <summary>How many dispatched rows to keep, newest first, for inspection; older ones are deleted so the table stays small.</summary>
     [Range(0, int.MaxValue)]
     public int KeepDispatched { get; set; } = 10_000;

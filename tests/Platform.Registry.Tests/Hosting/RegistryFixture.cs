@@ -7,6 +7,7 @@ namespace Platform.Registry.Tests.Hosting;
 /// <summary>
 /// One registry per test class, on a real database (a subclass provides it) and two FileSystem stores in temp folders:
 /// <c>home</c> (the registry's, cloud "local") and <c>remote</c> (cloud "aws"), so replica choice has something to choose from.
+/// It runs as Production, where reads need credentials too, unless a subclass says otherwise.
 /// </summary>
 public abstract class RegistryFixture : IAsyncLifetime
 {
@@ -16,6 +17,9 @@ public abstract class RegistryFixture : IAsyncLifetime
 
     /// <summary>Small, so the 413 tests need only a small body; the test model is a few KB.</summary>
     public const long MaxArtifactBytes = 256 * 1024;
+
+    /// <summary>Few, so that a row the outbox cannot decode is set aside within a couple of seconds.</summary>
+    public const int OutboxMaxAttempts = 2;
 
     private readonly string _storage = Directory.CreateTempSubdirectory("platform-registry-stores-").FullName;
 
@@ -27,9 +31,12 @@ public abstract class RegistryFixture : IAsyncLifetime
 
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public string HomeStorePath => Path.Combine(_storage, "home");
+    public string HomeStorePath => StorePath("home");
 
-    public string RemoteStorePath => Path.Combine(_storage, "remote");
+    /// <summary>The folder of a FileSystem store named <paramref name="store"/>; subclasses configure more stores there.</summary>
+    public string StorePath(string store) => Path.Combine(_storage, store);
+
+    protected virtual string Environment => "Production";
 
     protected abstract DatabaseProvider Provider { get; }
 
@@ -61,7 +68,7 @@ public abstract class RegistryFixture : IAsyncLifetime
         ["Storage:Stores:home:Cloud"] = "local",
         ["Storage:Stores:home:CreateIfMissing"] = "true",
         ["Storage:Stores:remote:Provider"] = "FileSystem",
-        ["Storage:Stores:remote:Path"] = RemoteStorePath,
+        ["Storage:Stores:remote:Path"] = StorePath("remote"),
         ["Storage:Stores:remote:Cloud"] = "aws",
         ["Storage:Stores:remote:CreateIfMissing"] = "true",
         ["Registry:Auth:ApiKeys:ci:Key"] = WriterKey,
@@ -72,13 +79,13 @@ public abstract class RegistryFixture : IAsyncLifetime
         ["Registry:Outbox:RetryDelay"] = "00:00:00.500",
         ["Registry:Outbox:MaxRetryDelay"] = "00:00:02",
         ["Registry:Outbox:PublishTimeout"] = "00:00:03",
+        ["Registry:Outbox:MaxAttempts"] = OutboxMaxAttempts.ToString(),
     }.Concat(MoreSettings()).ToDictionary();
 
     /// <summary>Starts the registry (again): same database, same stores, new port.</summary>
     public async Task StartServerAsync()
     {
-        // Production, so that reads need credentials too (Development lets them through).
-        Server = await RegistryServer.StartAsync(Settings(), "Production", ConfigureLogging);
+        Server = await RegistryServer.StartAsync(Settings(), Environment, ConfigureLogging);
         Writer = Server.CreateClient(WriterKey);
         Reader = Server.CreateClient(ReaderKey);
         Anonymous = Server.CreateClient();

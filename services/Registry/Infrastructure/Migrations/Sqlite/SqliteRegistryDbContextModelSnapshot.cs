@@ -159,6 +159,9 @@ namespace Platform.Registry.Infrastructure.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
 
