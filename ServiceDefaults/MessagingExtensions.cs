@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.RabbitMqTransport.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,6 +9,9 @@ public static class MessagingExtensions
 {
     /// <summary>The connection string name of the broker, as the AppHost's RabbitMQ resource supplies it.</summary>
     public const string BrokerConnectionName = "rabbitmq";
+
+    /// <summary>Makes the durable receive endpoints quorum queues; off by default (a single local node gains nothing from them).</summary>
+    public const string QuorumQueuesSetting = "Messaging:QuorumQueues";
 
     /// <summary>
     /// MassTransit over RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set, else in-memory (a service run alone still
@@ -20,6 +24,7 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             configure(bus);
+            bus.UseConfiguredQueueType(builder.Configuration);
             if (string.IsNullOrWhiteSpace(broker))
             {
                 bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
@@ -34,5 +39,25 @@ public static class MessagingExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// With <c>Messaging:QuorumQueues</c> true, every durable receive endpoint configured by convention is declared as a quorum
+    /// queue, replicated over the broker's nodes so that losing one loses no message. Temporary endpoints (exclusive,
+    /// auto-delete, not durable) stay classic: a quorum queue can be none of these.
+    /// </summary>
+    public static IBusRegistrationConfigurator UseConfiguredQueueType(this IBusRegistrationConfigurator bus, IConfiguration configuration)
+    {
+        if (configuration.GetValue<bool>(QuorumQueuesSetting))
+        {
+            bus.AddRabbitMqConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is RabbitMqReceiveEndpointConfiguration { Settings: { Durable: true, AutoDelete: false, Exclusive: false } })
+                {
+                    endpoint.SetQuorumQueue();
+                }
+            });
+        }
+        return bus;
     }
 }

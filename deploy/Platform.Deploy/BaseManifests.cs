@@ -6,7 +6,7 @@ namespace Platform.Deploy;
 /// The kustomize base: for every service of the manifest a ServiceAccount, a ConfigMap of its literal settings, a Deployment
 /// (probes, resources, a locked-down security context), a Service, a PodDisruptionBudget, an HPA where the profile scales,
 /// an Ingress where the AppHost marks the endpoint external, and a NetworkPolicy allowing only the flows the manifest shows;
-/// plus the shared settings ConfigMap, a default-deny policy and the RabbitMQ cluster.
+/// plus the shared settings ConfigMap and a default-deny policy (<c>shared</c>), and the RabbitMQ cluster with its policy (<c>rabbitmq</c>).
 /// </summary>
 public static class BaseManifests
 {
@@ -20,7 +20,8 @@ public static class BaseManifests
         yield return ("namespace.yaml", new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = Namespace } });
         yield return ("platform-settings.yaml", Settings(manifest));
         yield return ("network-policy-default-deny.yaml", DefaultDeny());
-        yield return ("rabbitmq.yaml", RabbitMqCluster());
+        yield return ($"{RabbitMq.Name}/rabbitmq.yaml", RabbitMq.Cluster());
+        yield return ($"{RabbitMq.Name}/network-policy.yaml", NetworkPolicies.ForBroker(manifest));
         foreach (var service in manifest.Services)
         {
             var profile = ServiceProfile.For(service);
@@ -34,8 +35,11 @@ public static class BaseManifests
             yield return ($"{folder}/config.yaml", new V1ConfigMap
             {
                 ApiVersion = "v1", Kind = "ConfigMap", Metadata = Meta($"{service.Name}-config"),
-                Data = translated.Where(pair => pair.Value is EnvSource.Literal).OrderBy(pair => pair.Key, StringComparer.Ordinal)
-                    .ToDictionary(pair => pair.Key, pair => ((EnvSource.Literal)pair.Value).Value),
+                Data = translated.Where(pair => pair.Value is EnvSource.Literal)
+                    .Select(pair => KeyValuePair.Create(pair.Key, ((EnvSource.Literal)pair.Value).Value))
+                    .Concat(DeploymentSettings(service))
+                    .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                    .ToDictionary(pair => pair.Key, pair => pair.Value),
             });
             yield return ($"{folder}/deployment.yaml", Deployment(service, profile, translated));
             yield return ($"{folder}/service.yaml", Service(service));
@@ -55,6 +59,13 @@ public static class BaseManifests
             yield return ($"{folder}/network-policy.yaml", NetworkPolicies.For(service, manifest));
         }
     }
+
+    /// <summary>
+    /// Settings that only a deployment adds to what the AppHost sets: on the operator's three-node broker, durable queues are
+    /// quorum queues (replicated, so losing a node loses no message); temporary queues stay classic.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> DeploymentSettings(ManifestService service) =>
+        EnvironmentTranslator.Uses(service, "rabbitmq") ? [KeyValuePair.Create("Messaging__QuorumQueues", "true")] : [];
 
     public static V1ObjectMeta Meta(string name, IDictionary<string, string>? labels = null) => new()
     {
@@ -209,22 +220,20 @@ public static class BaseManifests
         ApiVersion = "networking.k8s.io/v1",
         Kind = "Ingress",
         Metadata = Meta(service.Name),
-        Spec = new V1IngressSpec
+        Spec = new V1IngressSpec { Rules = [IngressRule(service, host: null)] },
+    };
+
+    /// <summary>Everything under <c>/</c> to the service's http port, for <paramref name="host"/> (any host when null).</summary>
+    public static V1IngressRule IngressRule(ManifestService service, string? host) => new()
+    {
+        Host = host,
+        Http = new V1HTTPIngressRuleValue
         {
-            Rules =
-            [
-                new V1IngressRule
-                {
-                    Http = new V1HTTPIngressRuleValue
-                    {
-                        Paths = [new V1HTTPIngressPath
-                        {
-                            Path = "/", PathType = "Prefix",
-                            Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = service.Name, Port = new V1ServiceBackendPort { Name = "http" } } },
-                        }],
-                    },
-                },
-            ],
+            Paths = [new V1HTTPIngressPath
+            {
+                Path = "/", PathType = "Prefix",
+                Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = service.Name, Port = new V1ServiceBackendPort { Name = "http" } } },
+            }],
         },
     };
 
@@ -234,31 +243,5 @@ public static class BaseManifests
         Kind = "NetworkPolicy",
         Metadata = Meta("default-deny"),
         Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Ingress", "Egress"] },
-    };
-
-    /// <summary>The RabbitMQ Cluster Operator's resource: three nodes, and every queue the services declare without a type is a quorum queue (default_queue_type, RabbitMQ 3.13 and later).</summary>
-    private static Dictionary<string, object> RabbitMqCluster() => new()
-    {
-        ["apiVersion"] = "rabbitmq.com/v1beta1",
-        ["kind"] = "RabbitmqCluster",
-        ["metadata"] = new Dictionary<string, object>
-        {
-            ["name"] = "rabbitmq",
-            ["labels"] = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = PartOf },
-        },
-        ["spec"] = new Dictionary<string, object>
-        {
-            ["replicas"] = 3,
-            ["resources"] = new Dictionary<string, object>
-            {
-                ["requests"] = new Dictionary<string, string> { ["cpu"] = "500m", ["memory"] = "1Gi" },
-                ["limits"] = new Dictionary<string, string> { ["cpu"] = "1", ["memory"] = "2Gi" },
-            },
-            ["persistence"] = new Dictionary<string, object> { ["storage"] = "20Gi" },
-            ["rabbitmq"] = new Dictionary<string, object>
-            {
-                ["additionalConfig"] = "default_queue_type = quorum\n",
-            },
-        },
     };
 }

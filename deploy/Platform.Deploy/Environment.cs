@@ -70,6 +70,21 @@ public static partial class EnvironmentTranslator
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    [GeneratedRegex(@"^Storage__Stores__(?<store>[^_]+)__(?<setting>Cloud|Provider)$")]
+    private static partial Regex StoreSetting();
+
+    /// <summary>The clouds of the object stores the service is configured with: each store's <c>Cloud</c>, else its provider's.</summary>
+    public static IReadOnlyList<string> StoreClouds(ManifestService service) =>
+        service.Environment
+            .Select(variable => (Match: StoreSetting().Match(variable.Key), variable.Value))
+            .Where(setting => setting.Match.Success)
+            .GroupBy(setting => setting.Match.Groups["store"].Value)
+            .Select(store => store.FirstOrDefault(setting => setting.Match.Groups["setting"].Value == "Cloud").Value
+                ?? store.First().Value switch { "S3" => "aws", "Gcs" => "gcp", "AzureBlob" => "azure", _ => "local" })
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>Whether the service uses the connection string named <paramref name="name"/> (rabbitmq, registrydb).</summary>
     public static bool Uses(ManifestService service, string name) =>
         service.Environment.Values.Any(value => value == $"{{{name}.connectionString}}" || value == $"{{{name}.value}}");

@@ -4,9 +4,10 @@ using k8s;
 namespace Platform.Deploy;
 
 /// <summary>
-/// Writes the kustomize tree: <c>base/shared</c> and <c>base/{service}</c> (each with its kustomization), <c>base</c> (all of
-/// it: the whole topology in one cluster), and <c>overlays/{eks,gke,aks}</c> (each cloud's share of it, with its identities,
-/// ingress, disks and settings). Everything under the output folder's base and overlays is replaced, so nothing stale stays.
+/// Writes the kustomize tree: <c>base/shared</c>, <c>base/rabbitmq</c> and <c>base/{service}</c> (each with its kustomization),
+/// <c>base</c> (all of it: the whole topology in one cluster), and <c>overlays/{eks,gke,aks}</c> (each cloud's share of it,
+/// with its identities, cross-cloud credentials, node pools, the broker at home, and the <c>settings</c> and <c>endpoints</c>
+/// components). Everything under the output folder's base and overlays is replaced, so nothing stale stays.
 /// </summary>
 public static class KubernetesGenerator
 {
@@ -43,24 +44,19 @@ public static class KubernetesGenerator
                 resources.Where(resource => Folder(resource.File) == folder).Select(resource => Path.GetFileName(resource.File)));
         }
         var services = manifest.Services.Select(service => service.Name).ToList();
-        files[Path.Combine("base", "kustomization.yaml")] = Kustomization(services.Prepend("shared"), BaseManifests.Namespace);
+        files[Path.Combine("base", "kustomization.yaml")] = Kustomization(services.Prepend(RabbitMq.Name).Prepend("shared"), BaseManifests.Namespace);
 
         foreach (var overlay in CloudOverlay.All)
         {
-            var here = Topology.ServicesIn(overlay, manifest);
-            var patches = Overlays.Build(overlay, manifest, here).ToList();
-            var folder = Path.Combine("overlays", overlay.Folder);
-            foreach (var (file, patch) in patches)
+            foreach (var (file, content) in RenderOverlay(overlay, manifest))
             {
-                files[Path.Combine(folder, file)] = Yaml(patch);
+                files[Path.Combine("overlays", overlay.Folder, file)] = content;
             }
-            var settings = Overlays.Settings(manifest, here);
-            files[Path.Combine(folder, "settings.env")] = Header + string.Concat(settings.Select(setting => $"{setting.Key}={setting.Value}\n"));
-            files[Path.Combine(folder, "kustomization.yaml")] = OverlayKustomization(here.Select(service => "../../base/" + service.Name).Prepend("../../base/shared"),
-                patches.Select(patch => patch.File));
         }
         return files;
     }
+
+    private const string SettingsComponent = "settings";
 
     private static string Yaml(object resource) => Header + KubernetesYaml.Serialize(resource).TrimEnd('\n') + "\n";
 
@@ -81,17 +77,68 @@ public static class KubernetesGenerator
         return text.ToString();
     }
 
-    private static string OverlayKustomization(IEnumerable<string> resources, IEnumerable<string> patches)
+    /// <summary>
+    /// One cloud's overlay: the bases of its services (and of the broker at home), its own resources and patches, and two
+    /// components: <c>settings</c> (its platform-settings values and Google's credential configuration) and <c>endpoints</c>
+    /// (the Ingresses, then replacements that copy the hosts and certificates from platform-settings into them). An overlay
+    /// of your own includes the generated one, then its own settings component, then <c>endpoints</c> again.
+    /// </summary>
+    private static IEnumerable<(string File, string Content)> RenderOverlay(CloudOverlay overlay, AspireManifest manifest)
     {
-        var text = new StringBuilder(Kustomization(resources, BaseManifests.Namespace));
-        text.Append("patches:\n");
-        foreach (var patch in patches)
+        var here = Topology.ServicesIn(overlay, manifest);
+        var external = here.Where(service => service.External).ToList();
+        var resources = Overlays.Resources(overlay, manifest, here).ToList();
+        var patches = Overlays.Patches(overlay, manifest, here).ToList();
+        foreach (var (file, resource) in resources.Concat(patches))
         {
-            text.Append("  - path: ").Append(patch).Append('\n');
+            yield return (file, Yaml(resource));
         }
-        text.Append("configMapGenerator:\n  - name: ").Append(BaseManifests.SettingsMap).Append("\n    behavior: merge\n    envs:\n      - settings.env\n");
-        // The settings ConfigMap keeps its name, so the Deployments' references to it stay valid.
-        text.Append("generatorOptions:\n  disableNameSuffixHash: true\n");
-        return text.ToString();
+
+        var settings = Overlays.Settings(overlay, manifest, here);
+        yield return (Path.Combine(SettingsComponent, "settings.env"), Header + string.Concat(settings.Select(setting => $"{setting.Key}={setting.Value}\n")));
+        var generators = new List<object> { new Dictionary<string, object> { ["name"] = BaseManifests.SettingsMap, ["behavior"] = "merge", ["envs"] = new[] { "settings.env" } } };
+        if (Overlays.ReadsGcsFromOutside(overlay, here))
+        {
+            const string file = CrossCloudCredentials.GcpConfigMap + ".json";
+            yield return (Path.Combine(SettingsComponent, file), CrossCloudCredentials.GcpCredentialConfiguration(overlay));
+            generators.Add(new Dictionary<string, object> { ["name"] = CrossCloudCredentials.GcpConfigMap, ["files"] = new[] { $"{CrossCloudCredentials.GcpConfigKey}={file}" } });
+        }
+        yield return (Path.Combine(SettingsComponent, "kustomization.yaml"), Yaml(new Dictionary<string, object>
+        {
+            ["apiVersion"] = "kustomize.config.k8s.io/v1alpha1",
+            ["kind"] = "Component",
+            ["configMapGenerator"] = generators,
+            // Generated ConfigMaps keep their names, so the Deployments' references to them stay valid.
+            ["generatorOptions"] = new Dictionary<string, bool> { ["disableNameSuffixHash"] = true },
+        }));
+
+        var components = new List<string> { SettingsComponent };
+        if (external.Count > 0)
+        {
+            components.Add(PublicEndpoints.ComponentFolder);
+            foreach (var service in external)
+            {
+                yield return (Path.Combine(PublicEndpoints.ComponentFolder, PublicEndpoints.IngressFile(service)), Yaml(PublicEndpoints.Ingress(overlay, service)));
+            }
+            yield return (Path.Combine(PublicEndpoints.ComponentFolder, "kustomization.yaml"), Yaml(PublicEndpoints.Component(overlay, external)));
+        }
+
+        var bases = here.Select(service => "../../base/" + service.Name).Prepend("../../base/shared");
+        if (Topology.RunsBroker(overlay, manifest))
+        {
+            bases = bases.Append("../../base/" + RabbitMq.Name);
+        }
+        var text = new StringBuilder(Kustomization(bases.Concat(resources.Select(resource => resource.File)), BaseManifests.Namespace));
+        text.Append("components:\n");
+        foreach (var component in components)
+        {
+            text.Append("  - ").Append(component).Append('\n');
+        }
+        text.Append("patches:\n");
+        foreach (var (file, _) in patches)
+        {
+            text.Append("  - path: ").Append(file).Append('\n');
+        }
+        yield return ("kustomization.yaml", text.ToString());
     }
 }

@@ -4,6 +4,9 @@ using k8s.Models;
 using Platform.Deploy;
 using Platform.Testing;
 
+// Publishing the AppHost's manifest and rendering four targets takes a while: once for every test class that reads them.
+[assembly: AssemblyFixture(typeof(Platform.Deploy.Tests.DeploymentFixture))]
+
 namespace Platform.Deploy.Tests;
 
 /// <summary>The RabbitMQ Cluster Operator's resource, typed just enough to parse.</summary>
@@ -16,6 +19,23 @@ public sealed class RabbitmqCluster : IKubernetesObject<V1ObjectMeta>
     public V1ObjectMeta Metadata { get; set; } = new();
 
     public Dictionary<string, object>? Spec { get; set; }
+}
+
+/// <summary>GKE's Google-managed certificate, typed just enough to parse.</summary>
+public sealed class ManagedCertificate : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public ManagedCertificateSpec Spec { get; set; } = new();
+}
+
+public sealed class ManagedCertificateSpec
+{
+    public List<string> Domains { get; set; } = [];
 }
 
 /// <summary>
@@ -39,6 +59,7 @@ public sealed class DeploymentFixture : IAsyncLifetime
         ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
         ["rabbitmq.com/v1beta1/RabbitmqCluster"] = typeof(RabbitmqCluster),
+        ["networking.gke.io/v1/ManagedCertificate"] = typeof(ManagedCertificate),
     };
 
     public AspireManifest Manifest { get; private set; } = null!;
@@ -63,9 +84,17 @@ public sealed class DeploymentFixture : IAsyncLifetime
         foreach (var target in Overlays.Prepend("base"))
         {
             var folder = target == "base" ? Path.Combine(KubernetesFolder, "base") : Path.Combine(KubernetesFolder, "overlays", target);
-            Rendered[target] = KubernetesYaml.LoadAllFromString(await RunAsync("kubectl", ["kustomize", folder]), Types);
+            Rendered[target] = await RenderAsync(folder);
         }
     }
+
+    /// <summary>Renders a kustomization folder with `kubectl kustomize` and parses every document.</summary>
+    public static async Task<IReadOnlyList<object>> RenderAsync(string folder) =>
+        KubernetesYaml.LoadAllFromString(await RunAsync("kubectl", ["kustomize", folder]), Types);
+
+    /// <summary>The platform-settings values a target renders with.</summary>
+    public IDictionary<string, string> Settings(string target) =>
+        All<V1ConfigMap>(target).Single(map => map.Metadata.Name == BaseManifests.SettingsMap).Data;
 
     public IEnumerable<T> All<T>(string target) => Rendered[target].OfType<T>();
 

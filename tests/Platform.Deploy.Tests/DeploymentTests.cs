@@ -1,9 +1,12 @@
+using System.Text.RegularExpressions;
+using k8s;
 using k8s.Models;
 using Platform.Deploy;
+using Platform.Testing;
 
 namespace Platform.Deploy.Tests;
 
-public sealed class DeploymentTests(DeploymentFixture fixture) : IClassFixture<DeploymentFixture>
+public sealed partial class DeploymentTests(DeploymentFixture fixture)
 {
     [Fact]
     public void The_committed_manifests_are_what_the_apphost_generates_now()
@@ -75,40 +78,87 @@ public sealed class DeploymentTests(DeploymentFixture fixture) : IClassFixture<D
         var deny = Assert.Single(fixture.All<V1NetworkPolicy>(target), policy => policy.Metadata.Name == "default-deny");
         Assert.Empty(deny.Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
         Assert.Equal(["Ingress", "Egress"], deny.Spec.PolicyTypes);
-        Assert.Equal(3, Convert.ToInt32(Assert.Single(fixture.All<RabbitmqCluster>(target)).Spec!["replicas"]));
-    }
-
-    [Fact]
-    public void Only_the_flows_the_topology_needs_are_allowed()
-    {
-        var policies = fixture.All<V1NetworkPolicy>("base").ToDictionary(policy => policy.Metadata.Name);
-
-        // The sync workers call the registry; nothing calls a sync worker.
-        var registryCallers = policies["registry"].Spec.Ingress.SelectMany(rule => rule.FromProperty ?? []).ToList();
-        Assert.True(registryCallers.Count == 0 || registryCallers.All(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"].StartsWith("sync-")));
-        Assert.Empty(policies["sync-aws"].Spec.Ingress);
-        Assert.Contains(policies["sync-aws"].Spec.Egress, rule => rule.To?.Any(peer => peer.PodSelector?.MatchLabels["app.kubernetes.io/name"] == "registry") == true);
-        Assert.Contains(policies["sync-aws"].Spec.Egress, rule => rule.Ports.Any(port => port.Port.Value == "5672"));
-        Assert.DoesNotContain(policies["sync-aws"].Spec.Egress, rule => rule.Ports.Any(port => port.Port.Value == "5432"));
-        Assert.Contains(policies["registry"].Spec.Egress, rule => rule.Ports.Any(port => port.Port.Value == "5432"));
     }
 
     [Theory]
-    [InlineData("eks", "eks.amazonaws.com/role-arn")]
-    [InlineData("gke", "iam.gke.io/gcp-service-account")]
-    [InlineData("aks", "azure.workload.identity/client-id")]
-    public void Each_cloud_gives_every_service_account_its_workload_identity(string overlay, string annotation)
+    [InlineData("base", null)]
+    [InlineData("eks", "gp3")]
+    [InlineData("gke", null)]
+    [InlineData("aks", null)]
+    public void The_broker_runs_once_in_the_home_cluster_on_its_clouds_storage_class_with_amqps(string target, string? storageClass)
     {
-        var accounts = fixture.All<V1ServiceAccount>(overlay).ToList();
+        var brokers = fixture.All<RabbitmqCluster>(target).ToList();
+        if (target != "base" && storageClass is null)
+        {
+            // The other clouds' services use the home cluster's broker over AMQPS.
+            Assert.Empty(brokers);
+            Assert.DoesNotContain(fixture.All<V1NetworkPolicy>(target), policy => policy.Metadata.Name == RabbitMq.Name);
+            return;
+        }
+        var broker = Assert.Single(brokers);
+        Assert.Equal(3, Convert.ToInt32(broker.Spec!["replicas"]));
+        Assert.Contains("default_queue_type = quorum", KubernetesYaml.Serialize(broker));
+        Assert.Contains(fixture.All<V1NetworkPolicy>(target), policy => policy.Metadata.Name == RabbitMq.Name);
+        if (storageClass is not null)
+        {
+            Assert.Contains($"storageClassName: {storageClass}", KubernetesYaml.Serialize(broker));
+            Assert.Contains($"secretName: {RabbitMq.TlsSecret}", KubernetesYaml.Serialize(broker));
+            var amqps = Assert.Single(fixture.All<V1Service>(target), service => service.Spec.Type == "LoadBalancer");
+            Assert.Equal([5671], amqps.Spec.Ports.Select(port => port.Port));
+            Assert.Equal(RabbitMq.Name, amqps.Spec.Selector["app.kubernetes.io/name"]);
+        }
+    }
 
-        Assert.NotEmpty(accounts);
-        Assert.All(accounts, account => Assert.False(string.IsNullOrEmpty(account.Metadata.Annotations?[annotation]), account.Metadata.Name));
-        var others = new[] { "eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id" }.Where(other => other != annotation);
-        Assert.All(accounts, account => Assert.DoesNotContain(account.Metadata.Annotations!.Keys, others.Contains));
+    [Theory]
+    [InlineData("base")]
+    [InlineData("eks")]
+    [InlineData("gke")]
+    [InlineData("aks")]
+    public void Every_user_of_the_broker_declares_quorum_queues(string target)
+    {
+        var maps = fixture.All<V1ConfigMap>(target).ToDictionary(map => map.Metadata.Name);
+        var users = fixture.All<V1Deployment>(target).Where(deployment => deployment.Spec.Template.Spec.Containers[0].Env
+            .Any(variable => variable.ValueFrom?.SecretKeyRef?.Key == "rabbitmq")).ToList();
+
+        Assert.NotEmpty(users);
+        foreach (var deployment in users)
+        {
+            var own = maps[deployment.Spec.Template.Spec.Containers[0].EnvFrom.Single().ConfigMapRef.Name];
+            Assert.Equal("true", own.Data["Messaging__QuorumQueues"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("eks", "aws", "eks.amazonaws.com/role-arn")]
+    [InlineData("gke", "gcp", "iam.gke.io/gcp-service-account")]
+    [InlineData("aks", "azure", "azure.workload.identity/client-id")]
+    public void Each_cloud_gives_the_services_that_read_its_store_its_workload_identity_and_only_them(string overlay, string cloud, string annotation)
+    {
+        var annotations = new[] { "eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id" };
+        var identified = new List<string>();
+        foreach (var account in fixture.All<V1ServiceAccount>(overlay))
+        {
+            var service = fixture.Manifest.Services.Single(service => service.Name == account.Metadata.Name);
+            var readsStore = EnvironmentTranslator.StoreClouds(service).Contains(cloud);
+            var keys = account.Metadata.Annotations?.Keys ?? [];
+            Assert.Equal(readsStore ? [annotation] : [], keys.Where(annotations.Contains));
+            if (readsStore)
+            {
+                Assert.False(string.IsNullOrEmpty(account.Metadata.Annotations![annotation]), account.Metadata.Name);
+                identified.Add(account.Metadata.Name);
+            }
+        }
+        Assert.NotEmpty(identified);
         if (overlay == "aks")
         {
-            Assert.All(fixture.All<V1Deployment>(overlay), deployment => Assert.Equal("true", deployment.Spec.Template.Metadata.Labels["azure.workload.identity/use"]));
+            Assert.All(fixture.All<V1Deployment>(overlay), deployment => Assert.Equal(identified.Contains(deployment.Metadata.Name),
+                deployment.Spec.Template.Metadata.Labels.TryGetValue("azure.workload.identity/use", out var use) && use == "true"));
         }
+
+        // Terraform creates an identity for each of these by default (and the registry's, in case the home cloud moves).
+        var defaults = TerraformDefaults(cloud, "service_accounts");
+        Assert.Subset(defaults.ToHashSet(), identified.ToHashSet());
+        Assert.Empty(defaults.Except(identified).Except(["registry"]));
     }
 
     [Theory]
@@ -155,18 +205,109 @@ public sealed class DeploymentTests(DeploymentFixture fixture) : IClassFixture<D
     }
 
     [Theory]
-    [InlineData("eks", "alb")]
-    [InlineData("gke", "gce")]
-    [InlineData("aks", "webapprouting.kubernetes.azure.com")]
-    public void External_services_get_the_clouds_ingress(string overlay, string ingressClass)
+    [InlineData("base")]
+    [InlineData("eks")]
+    [InlineData("gke")]
+    [InlineData("aks")]
+    public void Inference_and_the_gateway_scale_with_an_autoscaler_and_the_rest_keep_their_replicas(string target)
     {
-        var external = fixture.Manifest.Services.Where(service => service.External).Select(service => service.Name)
-            .Intersect(fixture.All<V1Deployment>(overlay).Select(deployment => deployment.Metadata.Name)).ToList();
-
-        foreach (var name in external)
+        var autoscalers = fixture.All<V2HorizontalPodAutoscaler>(target).ToList();
+        foreach (var deployment in fixture.All<V1Deployment>(target))
         {
-            Assert.Equal(ingressClass, Assert.Single(fixture.All<V1Ingress>(overlay), ingress => ingress.Metadata.Name == name).Spec.IngressClassName);
+            var name = deployment.Metadata.Name;
+            var scaled = name == "gateway" || name.StartsWith("inference-", StringComparison.Ordinal);
+            var autoscaler = autoscalers.SingleOrDefault(autoscaler => autoscaler.Spec.ScaleTargetRef.Name == name);
+            Assert.Equal(scaled, autoscaler is not null);
+            if (autoscaler is not null)
+            {
+                Assert.Equal("Deployment", autoscaler.Spec.ScaleTargetRef.Kind);
+                Assert.True(autoscaler.Spec.MinReplicas >= 2 && autoscaler.Spec.MaxReplicas > autoscaler.Spec.MinReplicas, name);
+                Assert.Equal("cpu", Assert.Single(autoscaler.Spec.Metrics).Resource.Name);
+                Assert.Null(deployment.Spec.Replicas);
+            }
+            else
+            {
+                Assert.True(deployment.Spec.Replicas >= 2, name);
+            }
         }
-        Assert.Equal(external.Count, fixture.All<V1Ingress>(overlay).Count());
     }
+
+    [Theory]
+    [InlineData("eks")]
+    [InlineData("gke")]
+    [InlineData("aks")]
+    public void Inference_runs_on_the_inference_or_gpu_pool_and_nothing_else_does(string overlay)
+    {
+        foreach (var deployment in fixture.All<V1Deployment>(overlay))
+        {
+            var pod = deployment.Spec.Template.Spec;
+            if (!deployment.Metadata.Name.StartsWith("inference-", StringComparison.Ordinal))
+            {
+                Assert.Null(pod.Affinity);
+                Assert.Null(pod.Tolerations);
+                continue;
+            }
+            var requirement = Assert.Single(Assert.Single(pod.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms).MatchExpressions);
+            Assert.Equal(("platform/pool", "In"), (requirement.Key, requirement.OperatorProperty));
+            Assert.Equal(["inference", "gpu"], requirement.Values);
+            var toleration = Assert.Single(pod.Tolerations);
+            Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (toleration.Key, toleration.OperatorProperty, toleration.Effect));
+        }
+        Assert.Contains(fixture.All<V1Deployment>(overlay), deployment => deployment.Metadata.Name.StartsWith("inference-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_keys_of_platform_secrets_are_documented_and_are_exactly_the_ones_the_deployments_reference()
+    {
+        var referenced = new[] { "base" }.Concat(DeploymentFixture.Overlays)
+            .SelectMany(target => fixture.All<V1Deployment>(target))
+            .SelectMany(deployment => deployment.Spec.Template.Spec.Containers.SelectMany(container => container.Env ?? []))
+            .Select(variable => variable.ValueFrom?.SecretKeyRef)
+            .OfType<V1SecretKeySelector>()
+            .ToList();
+        var runbook = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "deploy.md"));
+        var command = runbook[runbook.IndexOf($"create secret generic {BaseManifests.SecretsName}", StringComparison.Ordinal)..];
+        command = command[..command.IndexOf("```", StringComparison.Ordinal)];
+        var documented = SecretLiteral().Matches(command).Select(match => match.Groups["key"].Value).ToHashSet();
+
+        Assert.NotEmpty(referenced);
+        Assert.All(referenced, reference => Assert.Equal(BaseManifests.SecretsName, reference.Name));
+        Assert.Equal(referenced.Select(reference => reference.Key).Distinct().Order(), documented.Order());
+    }
+
+    [Fact]
+    public void Every_image_is_the_one_its_project_publishes()
+    {
+        foreach (var deployment in fixture.All<V1Deployment>("base"))
+        {
+            var service = fixture.Manifest.Services.Single(service => service.Name == deployment.Metadata.Name);
+            var project = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services"), $"{service.Project}.csproj", SearchOption.AllDirectories).Single();
+            var properties = System.Xml.Linq.XDocument.Load(project).Descendants();
+            var repository = properties.Single(element => element.Name.LocalName == "ContainerRepository").Value;
+            var tags = properties.Single(element => element.Name.LocalName == "ContainerImageTags").Value.Split(';');
+            var image = Assert.Single(deployment.Spec.Template.Spec.Containers).Image.Split(':');
+
+            Assert.Equal(repository, image[0]);
+            Assert.Contains(image[1], tags);
+        }
+    }
+
+    /// <summary>The default of a list variable in a Terraform module's variables.tf.</summary>
+    private static IReadOnlyList<string> TerraformDefaults(string module, string variable)
+    {
+        var code = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "terraform", module, "variables.tf"));
+        var block = code[code.IndexOf($"variable \"{variable}\"", StringComparison.Ordinal)..];
+        var list = ListDefault().Match(block);
+        Assert.True(list.Success, $"{module}: {variable} has no list default");
+        return Quoted().Matches(list.Groups["items"].Value).Select(match => match.Groups[1].Value).ToList();
+    }
+
+    [GeneratedRegex(@"--from-literal=(?<key>[a-z0-9-]+)=")]
+    private static partial Regex SecretLiteral();
+
+    [GeneratedRegex(@"default\s*=\s*\[(?<items>[^\]]*)\]")]
+    private static partial Regex ListDefault();
+
+    [GeneratedRegex("\"([^\"]+)\"")]
+    private static partial Regex Quoted();
 }

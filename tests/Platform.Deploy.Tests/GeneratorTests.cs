@@ -53,4 +53,56 @@ public sealed class GeneratorTests
         Assert.Contains("sync-aws", error.Message);
         Assert.Contains("Broken", error.Message);
     }
+
+    [Theory]
+    [InlineData("aws", "eks", "gp3")]
+    [InlineData("gcp", "gke", "premium-rwo")]
+    [InlineData("azure", "aks", "managed-csi-premium")]
+    public void The_broker_runs_in_the_registrys_home_cloud_on_that_clouds_storage_class(string home, string overlay, string storageClass)
+    {
+        var manifest = new AspireManifest
+        {
+            Services =
+            [
+                new ManifestService("registry", "Platform.Registry", new Dictionary<string, string>
+                {
+                    ["Registry__HomeStore"] = home,
+                    ["ConnectionStrings__rabbitmq"] = "{rabbitmq.connectionString}",
+                }, External: true),
+            ],
+            Parameters = new Dictionary<string, ManifestParameter> { ["rabbitmq"] = new("rabbitmq", Secret: true) },
+        };
+
+        var files = KubernetesGenerator.Render(manifest);
+
+        foreach (var other in CloudOverlay.All)
+        {
+            var kustomization = files[Path.Combine("overlays", other.Folder, "kustomization.yaml")];
+            var runsBroker = other.Folder == overlay;
+            Assert.Equal(runsBroker, kustomization.Contains("../../base/rabbitmq\n", StringComparison.Ordinal));
+            Assert.Equal(runsBroker, files.ContainsKey(Path.Combine("overlays", other.Folder, "rabbitmq.yaml")));
+        }
+        var patch = files[Path.Combine("overlays", overlay, "rabbitmq.yaml")];
+        Assert.Contains($"storageClassName: {storageClass}", patch);
+        Assert.Contains($"secretName: {RabbitMq.TlsSecret}", patch);
+    }
+
+    [Fact]
+    public void A_call_to_a_service_in_another_cluster_without_a_public_endpoint_is_refused()
+    {
+        var manifest = new AspireManifest
+        {
+            Services =
+            [
+                new ManifestService("registry", "Platform.Registry", new Dictionary<string, string> { ["Registry__HomeStore"] = "aws" }, External: false),
+                new ManifestService("sync-gcp", "Platform.Sync", new Dictionary<string, string> { ["Registry__Url"] = "{registry.bindings.http.url}" }, External: false),
+            ],
+            Parameters = new Dictionary<string, ManifestParameter>(),
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => KubernetesGenerator.Render(manifest));
+
+        Assert.Contains("sync-gcp on gke call registry", error.Message);
+        Assert.Contains("WithExternalHttpEndpoints", error.Message);
+    }
 }

@@ -254,13 +254,14 @@ variable "external_readers" {
     Optional cross-cloud readers: workloads in other clusters (EKS, AKS) that must read this bucket, for example the other
     clouds' sync workers. Keyed by a short name ("eks", "aks"); each entry is the other cluster's OIDC issuer URL and the
     token subjects (system:serviceaccount:<namespace>:<name>) allowed in. Each key gets a workload identity pool with one
-    OIDC provider, and each subject roles/storage.objectViewer on this bucket only. allowed_audiences [] accepts the
-    provider's default audience (//iam.googleapis.com/<provider name>).
+    OIDC provider, and each subject roles/storage.objectViewer on this bucket only. allowed_audiences defaults to
+    "platform-gcs-reader", the audience of the token the generated overlays project for GCS (so the manifests need no
+    per-deployment audience); [] would accept only the provider's default audience (//iam.googleapis.com/<provider name>).
   EOT
   type = map(object({
     issuer_url        = string
     subjects          = list(string)
-    allowed_audiences = optional(list(string), [])
+    allowed_audiences = optional(list(string), ["platform-gcs-reader"])
   }))
   default = {}
 
