@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -58,12 +59,10 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(MassTransitTelemetryName)
                 .AddSource(PlatformTelemetryPrefix + "*")
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes would drown the traces that matter.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                // Probes would drown the traces that matter, on the side that answers them and on the side that asks.
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request =>
+                    request.RequestUri is not { } uri || !IsProbe(new PathString(uri.AbsolutePath))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -72,6 +71,17 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>
+    /// A request that only asks whether something is up: the orchestrators' <c>/health</c> and <c>/alive</c>, and the Open
+    /// Inference Protocol's <c>/v2/health/…</c> and <c>/v2/models/{name}/ready</c>, which the gateway asks of every cloud
+    /// twice a second.
+    /// </summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath)
+        || path.StartsWithSegments(AlivenessEndpointPath)
+        || path.StartsWithSegments("/v2/health")
+        || (path.StartsWithSegments("/v2/models", out var model) && model.Value?.Split('/') is ["", _, "ready"] or ["", _, "versions", _, "ready"]);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

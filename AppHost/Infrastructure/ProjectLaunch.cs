@@ -4,6 +4,8 @@ namespace Platform.AppHost.Infrastructure;
 
 public static class ProjectLaunch
 {
+    private const string MetricExportIntervalMilliseconds = "5000";
+
     /// <summary>
     /// The platform's .NET services, added as projects (the dashboard shows them as such, and a published manifest carries
     /// them as projects for deploy/Platform.Deploy), but run here as their built program under <c>dotnet exec</c>, not
@@ -26,6 +28,10 @@ public static class ProjectLaunch
         // services (the gateway to inference, above all), and it accepts a connection before the service listens, so an early
         // health check waits for its timeout instead of failing at once and trying again.
         project.WithEndpointProxySupport(false);
+        // Aspire has every service send the dashboard its metrics each second. Ten services collecting and sending every
+        // instrument kept about 0.4 of this machine's two cores busy with nobody calling the platform, and slowed its start
+        // by seconds (docs/benchmarks.md); every five seconds the dashboard's graphs still move while you watch.
+        project.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", MetricExportIntervalMilliseconds);
         var program = BuiltProgram(new TProject().ProjectPath);
         if (!File.Exists(program))
         {

@@ -15,6 +15,8 @@ namespace Platform.AppHost.Bench;
 public sealed class ColdStart : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AtRest = TimeSpan.FromSeconds(15);
 
     /// <summary>Resources that run once and exit: success is exit code 0.</summary>
     private static readonly string[] OneShot = ["seed-models"];
@@ -23,35 +25,15 @@ public sealed class ColdStart : IAsyncDisposable
 
     private static readonly string[] Clouds = ["aws", "gcp", "azure"];
 
-    private ColdStart(DistributedApplication app, IReadOnlyDictionary<string, TimeSpan> healthy, TimeSpan allHealthy, TimeSpan firstInference,
-        TimeSpan everyModelEverywhere, double busyCpuSeconds)
+    private ColdStart(DistributedApplication app, StartTimes times)
     {
         App = app;
-        BusyCpuSeconds = busyCpuSeconds;
-        Healthy = healthy;
-        AllHealthy = allHealthy;
-        FirstInference = firstInference;
-        EveryModelEverywhere = everyModelEverywhere;
+        Times = times;
     }
 
     public DistributedApplication App { get; }
 
-    /// <summary>When each resource became healthy, after the start.</summary>
-    public IReadOnlyDictionary<string, TimeSpan> Healthy { get; }
-
-    public TimeSpan AllHealthy { get; }
-
-    /// <summary>
-    /// CPU time the whole machine spent (all cores, every process, from /proc/stat) between the start and every resource
-    /// healthy: next to <see cref="AllHealthy"/> times the core count, it says whether the start was bound by the CPU.
-    /// </summary>
-    public double BusyCpuSeconds { get; }
-
-    /// <summary>When the gateway first answered an inference request with 200.</summary>
-    public TimeSpan FirstInference { get; }
-
-    /// <summary>When every cloud's inference service first answered ready for every sample model.</summary>
-    public TimeSpan EveryModelEverywhere { get; }
+    public StartTimes Times { get; }
 
     /// <param name="telemetry">
     /// As `dotnet run` runs it: the dashboard up and every service exporting its traces, metrics and logs to it. Off: no
@@ -124,7 +106,13 @@ public sealed class ColdStart : IAsyncDisposable
                 return true;
             }, started, timeout.Token);
             inference.ForEach(client => client.Dispose());
-            return new ColdStart(app, healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed), allHealthy, firstInference, everywhere, busyCpu);
+            // At rest: what the platform costs the machine while nobody calls it (probes, polls, telemetry, the dashboard).
+            await Task.Delay(Settle, timeout.Token);
+            var restStarted = MachineBusyCpuSeconds();
+            await Task.Delay(AtRest, timeout.Token);
+            var busyCoresAtRest = (MachineBusyCpuSeconds() - restStarted) / AtRest.TotalSeconds;
+            return new ColdStart(app, new StartTimes(healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed.TotalSeconds),
+                allHealthy.TotalSeconds, firstInference.TotalSeconds, everywhere.TotalSeconds, busyCpu, busyCoresAtRest));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
