@@ -15,7 +15,7 @@ var local = infrastructure.AddFileSystemStore("local");
 // The control plane: the model registry, storing artifacts in its home cloud and recording replicas in every cloud.
 // It does not wait for RabbitMQ: its outbox keeps the events until the broker is up.
 var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
-    .WithReference(rabbitmq);
+    .WithBus(rabbitmq);
 
 // The sample models, registered at first start (local runs only: a deployment registers its own models).
 if (!infrastructure.Publishing)

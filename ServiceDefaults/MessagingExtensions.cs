@@ -46,7 +46,7 @@ public static class MessagingExtensions
     /// queue, replicated over the broker's nodes so that losing one loses no message. Temporary endpoints (exclusive,
     /// auto-delete, not durable) stay classic: a quorum queue can be none of these.
     /// </summary>
-    public static IBusRegistrationConfigurator UseConfiguredQueueType(this IBusRegistrationConfigurator bus, IConfiguration configuration)
+    private static IBusRegistrationConfigurator UseConfiguredQueueType(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         if (configuration.GetValue<bool>(QuorumQueuesSetting))
         {

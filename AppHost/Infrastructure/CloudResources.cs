@@ -21,7 +21,7 @@ public static class CloudResources
         provisioning.AddSyncWorker(home, stores)
             .WithEnvironment("Sync__ApiKey", syncKey)
             .WithRegistry(registry)
-            .WithReference(rabbitmq);
+            .WithBus(rabbitmq);
 
         // Not the project's launch profile: its fixed port (for running it alone) would clash between the clouds.
         var inference = provisioning.AddService<Projects.Platform_Inference>($"inference-{home.Cloud}", options => options.ExcludeLaunchProfile = true)
@@ -32,7 +32,7 @@ public static class CloudResources
             .WithEnvironment("Inference__RepositoryApiKey", repositoryKey)
             .WithHttpHealthCheck("/health")
             .WithRegistry(registry)
-            .WithReference(rabbitmq);
+            .WithBus(rabbitmq);
         foreach (var model in ServedModels)
         {
             inference.WithEnvironment($"Inference__Models__{model}__Reference", $"{model}@production");

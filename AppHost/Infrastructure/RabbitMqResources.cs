@@ -35,6 +35,17 @@ public static class RabbitMqResources
         return provisioning.AddRabbitMqExecutable(name, user.Resource, password.Resource);
     }
 
+    /// <summary>
+    /// The service's bus: the broker's connection string and, in a deployment (the RabbitMQ operator's three nodes), its
+    /// durable queues as quorum queues, replicated so that losing a node loses no message (ServiceDefaults' Messaging:QuorumQueues).
+    /// </summary>
+    public static IResourceBuilder<T> WithBus<T>(this IResourceBuilder<T> service, IResourceBuilder<IResourceWithConnectionString> rabbitmq)
+        where T : IResourceWithEnvironment
+    {
+        service.WithReference(rabbitmq);
+        return service.ApplicationBuilder.ExecutionContext.IsPublishMode ? service.WithEnvironment("Messaging__QuorumQueues", "true") : service;
+    }
+
     private static IResourceBuilder<IResourceWithConnectionString> AddRabbitMqExecutable(this Provisioning provisioning, string name, ParameterResource user, ParameterResource password)
     {
         // The script under the versioned lib folder runs the broker as the current user; /usr/sbin/rabbitmq-server switches users.

@@ -104,11 +104,10 @@ static string Milliseconds(TimeSpan? value) => value is { } latency ? $"{latency
 // The same program with --one-start: one start on the data folder, its times as JSON on the last line of its output.
 async Task<StartTimes> StartInOwnProcessAsync(string data)
 {
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-    foreach (var argument in new[] { "exec", typeof(ColdStart).Assembly.Location, "--one-start", data, "--telemetry", telemetry ? "on" : "off" })
+    var start = new ProcessStartInfo("dotnet", ["exec", typeof(ColdStart).Assembly.Location, "--one-start", data, "--telemetry", telemetry ? "on" : "off"])
     {
-        start.ArgumentList.Add(argument);
-    }
+        RedirectStandardOutput = true,
+    };
     using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench's own process.");
     var output = await process.StandardOutput.ReadToEndAsync();
     await process.WaitForExitAsync();

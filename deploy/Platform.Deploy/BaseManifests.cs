@@ -37,7 +37,6 @@ public static class BaseManifests
                 ApiVersion = "v1", Kind = "ConfigMap", Metadata = Meta($"{service.Name}-config"),
                 Data = translated.Where(pair => pair.Value is EnvSource.Literal)
                     .Select(pair => KeyValuePair.Create(pair.Key, ((EnvSource.Literal)pair.Value).Value))
-                    .Concat(DeploymentSettings(service))
                     .OrderBy(pair => pair.Key, StringComparer.Ordinal)
                     .ToDictionary(pair => pair.Key, pair => pair.Value),
             });
@@ -59,13 +58,6 @@ public static class BaseManifests
             yield return ($"{folder}/network-policy.yaml", NetworkPolicies.For(service, manifest));
         }
     }
-
-    /// <summary>
-    /// Settings that only a deployment adds to what the AppHost sets: on the operator's three-node broker, durable queues are
-    /// quorum queues (replicated, so losing a node loses no message); temporary queues stay classic.
-    /// </summary>
-    private static IEnumerable<KeyValuePair<string, string>> DeploymentSettings(ManifestService service) =>
-        EnvironmentTranslator.Uses(service, "rabbitmq") ? [KeyValuePair.Create("Messaging__QuorumQueues", "true")] : [];
 
     public static V1ObjectMeta Meta(string name, IDictionary<string, string>? labels = null) => new()
     {

@@ -40,6 +40,4 @@ public sealed record CloudOverlay(
         new("aks", "azure", "azure.workload.identity/client-id", _ => "00000000-0000-0000-0000-000000000000", IngressKind.AppRouting, "managed-csi-premium",
             WorkloadIdentityPodLabel: true, new Dictionary<string, string>()),
     ];
-
-    public static CloudOverlay Of(string cloud) => All.Single(overlay => overlay.Cloud == cloud);
 }

@@ -70,17 +70,14 @@ public static partial class EnvironmentTranslator
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    [GeneratedRegex(@"^Storage__Stores__(?<store>[^_]+)__(?<setting>Cloud|Provider)$")]
-    private static partial Regex StoreSetting();
+    [GeneratedRegex(@"^Storage__Stores__[^_]+__Cloud$")]
+    private static partial Regex StoreCloudSetting();
 
-    /// <summary>The clouds of the object stores the service is configured with: each store's <c>Cloud</c>, else its provider's.</summary>
+    /// <summary>The clouds of the object stores the service is configured with (the AppHost's WithObjectStore sets every store's Cloud).</summary>
     public static IReadOnlyList<string> StoreClouds(ManifestService service) =>
         service.Environment
-            .Select(variable => (Match: StoreSetting().Match(variable.Key), variable.Value))
-            .Where(setting => setting.Match.Success)
-            .GroupBy(setting => setting.Match.Groups["store"].Value)
-            .Select(store => store.FirstOrDefault(setting => setting.Match.Groups["setting"].Value == "Cloud").Value
-                ?? store.First().Value switch { "S3" => "aws", "Gcs" => "gcp", "AzureBlob" => "azure", _ => "local" })
+            .Where(variable => StoreCloudSetting().IsMatch(variable.Key))
+            .Select(variable => variable.Value)
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -25,7 +25,6 @@ public static class MessagingExtensions
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<ModelAliasChangedConsumer, ModelAliasChangedConsumerDefinition>();
             bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = HealthStatus.Degraded);
-            bus.UseConfiguredQueueType(builder.Configuration);
             bus.UsingRabbitMq((context, transport) =>
             {
                 transport.Host(new Uri(broker));
