@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Hosting;
 using Platform.Gateway.Apis;
 using Platform.Gateway.Extensions;
@@ -37,6 +38,26 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:PreferredCloud"] = "aws",
             ["Gateway:Policy"] = "NearestFirst",
         });
+        await WaitUntilEveryCloudAnswersAsync();
+    }
+
+    /// <summary>
+    /// Until the gateway has probed every cloud and found it answering: a probe that timed out while the servers were still
+    /// warming up would otherwise send the first requests past the preferred cloud.
+    /// </summary>
+    private async Task WaitUntilEveryCloudAnswersAsync()
+    {
+        using var client = Gateway.CreateClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var clouds = await client.GetFromJsonAsync<CloudStatus[]>("/gateway/clouds", timeout.Token);
+            if (clouds!.Length == CloudNames.Length && clouds.All(cloud => cloud is { Live: true, LatencyMs: not null }))
+            {
+                return;
+            }
+            await Task.Delay(100, timeout.Token);
+        }
     }
 
     /// <summary>A gateway over the three clouds (a cloud's URL in <paramref name="settings"/> replaces the fixture's server for it).</summary>
