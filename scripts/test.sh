@@ -30,6 +30,12 @@ for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
             message = result.find(".//{*}ErrorInfo/{*}Message")
             reason = " ".join((message.text or "").split())[:300] if message is not None else ""
             print(f"FAILED {result.get('testName')}: {reason}")
+            # The innermost frames say where it broke (a fixture's exception shows only its message otherwise).
+            trace = result.find(".//{*}ErrorInfo/{*}StackTrace")
+            text = (trace.text or "").split("Inner Stack Trace")[-1] if trace is not None else ""
+            frames = [line.strip() for line in text.splitlines() if line.strip().startswith("at ")]
+            for frame in frames[:4]:
+                print(f"    {frame[:200]}")
     counters = root.find(".//{*}ResultSummary/{*}Counters")
     if counters is None:
         continue

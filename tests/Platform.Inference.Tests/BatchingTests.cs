@@ -153,10 +153,12 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
             ["Inference:Models:broken:MaxBatchSize"] = "0",
             ["Inference:Models:Bad_Name:Reference"] = "x",
             ["Inference:LocalStore"] = "missing",
+            ["Inference:RefreshInterval"] = "00:00:00",
         }));
         Assert.Contains("MaxBatchSize", exception.Message);
         Assert.Contains("Bad_Name", exception.Message);
         Assert.Contains("LocalStore", exception.Message);
+        Assert.Contains("RefreshInterval", exception.Message);
     }
 
     private async Task<long> PendingAsync() =>

@@ -34,4 +34,23 @@ public sealed class ConfigurationTests
             Directory.Delete(contentRoot, recursive: true);
         }
     }
+
+    [Fact]
+    public void Durations_out_of_range_are_refused_with_the_setting_named()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Registry:AbandonedUploadAfter"] = "00:00:00",
+            ["Registry:Outbox:PollInterval"] = "1.00:00:00",
+        });
+        builder.AddApplicationServices();
+        using var host = builder.Build();
+
+        var registry = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<RegistryOptions>>().Value);
+        Assert.Contains("AbandonedUploadAfter", registry.Message);
+        var outbox = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<Platform.Registry.Outbox.OutboxOptions>>().Value);
+        Assert.Contains("PollInterval", outbox.Message);
+        Assert.DoesNotContain("PublishTimeout", outbox.Message);
+    }
 }

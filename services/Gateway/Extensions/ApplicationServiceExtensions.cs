@@ -7,7 +7,8 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsAnnotationsValidator>();
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>>(new ProblemsValidator());
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<Clouds>();

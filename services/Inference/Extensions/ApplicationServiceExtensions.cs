@@ -9,7 +9,8 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsAnnotationsValidator>();
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<InferenceOptions>>(services => new InferenceOptionsValidator(services));
         builder.Services.AddObjectStores(builder.Configuration);
 

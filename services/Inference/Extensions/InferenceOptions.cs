@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Platform.Inference.Runtime;
 
 namespace Platform.Inference.Extensions;
@@ -101,3 +102,11 @@ public sealed class ModelDeclaration : ModelRuntimeSettings
     /// <summary>The version a file model is served as.</summary>
     public string Version { get; set; } = "1";
 }
+
+/// <summary>
+/// Checks <see cref="InferenceOptions"/>'s data annotations with code generated at build time. Used instead of <c>ValidateDataAnnotations</c>:
+/// the reflection-based <see cref="RangeAttribute"/> on a <see cref="TimeSpan"/> is not thread-safe on first use (dotnet/runtime#1143),
+/// and hosts that start at the same time in one process (the tests' in-process servers) failed with an InvalidCastException.
+/// </summary>
+[OptionsValidator]
+public sealed partial class InferenceOptionsAnnotationsValidator : IValidateOptions<InferenceOptions>;

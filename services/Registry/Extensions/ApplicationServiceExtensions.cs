@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Platform.Registry.Auth;
 using Platform.Registry.Services;
 using Platform.Storage.Configuration;
@@ -9,7 +10,8 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddEmbeddedStoreWhenNoneIsConfigured();
-        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateDataAnnotations()
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsAnnotationsValidator>();
+        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName)
             .Validate<ObjectStores>((options, stores) => stores.TryGet(options.HomeStore, out _),
                 $"{RegistryOptions.SectionName}:HomeStore must name a store configured under Storage:Stores.")
             .ValidateOnStart();

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Platform.Registry.Consumers;
 using Platform.Registry.Outbox;
 
@@ -21,7 +22,8 @@ public static class MessagingExtensions
             bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = HealthStatus.Degraded);
         });
 
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsAnnotationsValidator>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Platform.Registry.Extensions;
 
@@ -28,3 +29,11 @@ public sealed class RegistryOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(1);
 }
+
+/// <summary>
+/// Checks <see cref="RegistryOptions"/>'s data annotations with code generated at build time. Used instead of <c>ValidateDataAnnotations</c>:
+/// the reflection-based <see cref="RangeAttribute"/> on a <see cref="TimeSpan"/> is not thread-safe on first use (dotnet/runtime#1143),
+/// and hosts that start at the same time in one process (the tests' in-process servers) failed with an InvalidCastException.
+/// </summary>
+[OptionsValidator]
+public sealed partial class RegistryOptionsAnnotationsValidator : IValidateOptions<RegistryOptions>;

@@ -11,7 +11,8 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsAnnotationsValidator>();
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SyncOptions>>(services => new ProblemsValidator(services));
         builder.Services.AddObjectStores(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Platform.Sync.Reconciliation;
 
 namespace Platform.Sync.Extensions;
@@ -47,3 +48,11 @@ public sealed class SyncOptions
     /// <summary>Data sync beyond models: source store + prefix → destination stores.</summary>
     public List<SyncRule> Rules { get; set; } = [];
 }
+
+/// <summary>
+/// Checks <see cref="SyncOptions"/>'s data annotations with code generated at build time. Used instead of <c>ValidateDataAnnotations</c>:
+/// the reflection-based <see cref="RangeAttribute"/> on a <see cref="TimeSpan"/> is not thread-safe on first use (dotnet/runtime#1143),
+/// and hosts that start at the same time in one process (the tests' in-process servers) failed with an InvalidCastException.
+/// </summary>
+[OptionsValidator]
+public sealed partial class SyncOptionsAnnotationsValidator : IValidateOptions<SyncOptions>;
