@@ -4,6 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Testing;
 
 namespace Platform.AppHost.Bench;
 
@@ -44,7 +45,7 @@ public sealed class ColdStart : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Patience);
         var started = Stopwatch.StartNew();
-        var cpuAtStart = MachineBusyCpuSeconds();
+        var cpuAtStart = ProcessCpu.MachineBusy().TotalSeconds;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Platform_AppHost>(
             [$"--Platform:DataPath={dataPath}", "--Logging:LogLevel:Default=Warning"], (options, _) => options.DisableDashboard = !telemetry, timeout.Token);
         if (!telemetry)
@@ -81,7 +82,7 @@ public sealed class ColdStart : IAsyncDisposable
                 .ToList();
             await Task.WhenAll(names.Select(name => WaitUntilUpAsync(app, name, timeout.Token)));
             var allHealthy = started.Elapsed;
-            var busyCpu = MachineBusyCpuSeconds() - cpuAtStart;
+            var busyCpu = ProcessCpu.MachineBusy().TotalSeconds - cpuAtStart;
             await stopWatching.CancelAsync();
             await watcher.ContinueWith(_ => { }, TaskScheduler.Default);
             var healthy = names.Select(name => (name, Elapsed: upAt.GetValueOrDefault(name, allHealthy))).ToList();
@@ -108,9 +109,9 @@ public sealed class ColdStart : IAsyncDisposable
             inference.ForEach(client => client.Dispose());
             // At rest: what the platform costs the machine while nobody calls it (probes, polls, telemetry, the dashboard).
             await Task.Delay(Settle, timeout.Token);
-            var restStarted = MachineBusyCpuSeconds();
+            var restStarted = ProcessCpu.MachineBusy().TotalSeconds;
             await Task.Delay(AtRest, timeout.Token);
-            var busyCoresAtRest = (MachineBusyCpuSeconds() - restStarted) / AtRest.TotalSeconds;
+            var busyCoresAtRest = (ProcessCpu.MachineBusy().TotalSeconds - restStarted) / AtRest.TotalSeconds;
             return new ColdStart(app, new StartTimes(healthy.ToDictionary(entry => entry.name, entry => entry.Elapsed.TotalSeconds),
                 allHealthy.TotalSeconds, firstInference.TotalSeconds, everywhere.TotalSeconds, busyCpu, busyCoresAtRest));
         }
@@ -124,14 +125,6 @@ public sealed class ColdStart : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>The first line of /proc/stat: every core's time in user, nice, system, irq, softirq and steal, in clock ticks (1/100 s).</summary>
-    private static double MachineBusyCpuSeconds()
-    {
-        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        // Columns: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
-        return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / 100.0;
     }
 
     private static async Task WaitUntilUpAsync(DistributedApplication app, string name, CancellationToken cancellationToken)

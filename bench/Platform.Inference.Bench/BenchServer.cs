@@ -17,15 +17,18 @@ public sealed class BenchServer : IAsyncDisposable
     private readonly ServiceProcess _process;
     private readonly HttpClient _client;
     private readonly string _folder;
+    private readonly TimeSpan _warmUp;
 
-    private BenchServer(ServiceProcess process, string folder)
+    private BenchServer(ServiceProcess process, string folder, TimeSpan warmUp)
     {
         _process = process;
         _folder = folder;
+        _warmUp = warmUp;
         _client = process.CreateClient();
     }
 
-    public static async Task<BenchServer> StartAsync(IEnumerable<BenchModel> models, int intraOpThreads)
+    /// <param name="warmUp">How long each case's load runs before it is measured: long enough for the JIT to finish tiering up the request path, which otherwise takes a share of the cores being measured.</param>
+    public static async Task<BenchServer> StartAsync(IEnumerable<BenchModel> models, int intraOpThreads, TimeSpan warmUp)
     {
         var folder = Directory.CreateTempSubdirectory("platform-inference-bench-").FullName;
         var settings = new Dictionary<string, string?>
@@ -39,8 +42,9 @@ public sealed class BenchServer : IAsyncDisposable
             settings[$"Inference:Models:{model.Name}:Path"] = model.Path;
             settings[$"Inference:Models:{model.Name}:MaxBatchSize"] = model.MaxBatchSize.ToString(CultureInfo.InvariantCulture);
             settings[$"Inference:Models:{model.Name}:MaxQueueDelay"] = model.MaxQueueDelay.ToString("c", CultureInfo.InvariantCulture);
+            settings[$"Inference:Models:{model.Name}:IntraOpSpinning"] = model.IntraOpSpinning ? "true" : "false";
         }
-        var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder);
+        var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder, warmUp);
         try
         {
             await server._process.WaitUntilHealthyAsync(ReadyTimeout, "/v2/health/ready");
@@ -69,18 +73,23 @@ public sealed class BenchServer : IAsyncDisposable
             new Uri(_process.BaseAddress, $"/v2/models/{model.Name}/infer").ToString(),
         ];
         var timeout = duration + TimeSpan.FromMinutes(2);
-        await Hey.RunAsync(["-z", "3s", .. request], timeout);
+        await Hey.RunAsync(["-z", $"{(int)_warmUp.TotalSeconds}s", .. request], timeout);
         var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
+        var cpu = CpuUse.Start(_process.ProcessId);
         var measured = await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", .. request], timeout);
+        var used = cpu.Stop();
         var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
-        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null);
+        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
     }
 
     /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with hey, one request at a time.</summary>
-    public async Task<Measurement> HttpFloorAsync(TimeSpan duration) => Measurement.Served(
-        await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", "-c", "1", new Uri(_process.BaseAddress, "/v2/health/live").ToString()],
-            duration + TimeSpan.FromMinutes(2)),
-        meanBatch: null);
+    public async Task<Measurement> HttpFloorAsync(TimeSpan duration)
+    {
+        var cpu = CpuUse.Start(_process.ProcessId);
+        var measured = await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", "-c", "1", new Uri(_process.BaseAddress, "/v2/health/live").ToString()],
+            duration + TimeSpan.FromMinutes(2));
+        return Measurement.Served(measured, meanBatch: null, cpu.Stop());
+    }
 
     /// <summary>Rows inferred and ONNX Runtime runs made so far (Triton's <c>nv_inference_count</c> and <c>nv_inference_exec_count</c>).</summary>
     private async Task<(long Rows, long Runs)> CountersAsync(string model)

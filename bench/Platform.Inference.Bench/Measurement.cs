@@ -6,6 +6,8 @@ namespace Platform.Inference.Bench;
 /// What one run measured. <see cref="Rate"/> is rows per second (for the server, one row per request); latencies are per
 /// request (server) or per <c>Run</c> call (ONNX Runtime in process), null when hey answered too few requests to print them.
 /// <see cref="MeanBatch"/> is the server's mean dynamic batch, read from its metrics; null for in-process runs.
+/// <see cref="CpuPerRow"/> is the CPU time the measured process (the server, or the benchmark running ONNX Runtime in process)
+/// used per row; <see cref="MachineCpuPerRow"/> is every core's busy time per row, the load generator included.
 /// </summary>
 public sealed record Measurement(
     double Rate,
@@ -13,8 +15,23 @@ public sealed record Measurement(
     TimeSpan? P99,
     long Failures,
     IReadOnlyList<string> FailureKinds,
-    double? MeanBatch = null)
+    double? MeanBatch = null,
+    TimeSpan? CpuPerRow = null,
+    TimeSpan? MachineCpuPerRow = null)
 {
-    public static Measurement Served(HeyResult hey, double? meanBatch) =>
-        new(hey.RequestsPerSecond, hey.P50, hey.P99, hey.Failures, hey.FailureKinds, meanBatch);
+    public static Measurement Served(HeyResult hey, double? meanBatch, CpuUse cpu) =>
+        new(hey.RequestsPerSecond, hey.P50, hey.P99, hey.Failures, hey.FailureKinds, meanBatch,
+            cpu.Process / Math.Max(1, hey.Requests), cpu.Machine / Math.Max(1, hey.Requests));
+}
+
+/// <summary>CPU time used over a span: by one process (null when it is gone), and by the whole machine.</summary>
+public readonly record struct CpuUse(TimeSpan? Process, TimeSpan Machine)
+{
+    /// <summary>Starts counting the CPU of <paramref name="processId"/> and of the machine; <see cref="Meter.Stop"/> says how much was used.</summary>
+    public static Meter Start(int processId) => new(processId, ProcessCpu.Of(processId), ProcessCpu.MachineBusy());
+
+    public readonly record struct Meter(int ProcessId, TimeSpan? ProcessAtStart, TimeSpan MachineAtStart)
+    {
+        public CpuUse Stop() => new(ProcessCpu.Of(ProcessId) - ProcessAtStart, ProcessCpu.MachineBusy() - MachineAtStart);
+    }
 }

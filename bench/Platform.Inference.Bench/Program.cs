@@ -4,8 +4,10 @@ using Platform.Testing;
 
 // Load test of the inference server over loopback with hey (binary tensor extension, single-row requests, dynamic batching
 // on), beside ONNX Runtime called in process on the same files with the same intra-op threads, measured in the same run.
-// Options: --duration SECONDS per case (default 15), --intra-op-threads N (default: one per core).
+// Options: --duration SECONDS per case (default 15), --warm-up SECONDS of load before each case is measured (default 8),
+// --intra-op-threads N (default: one per core).
 var duration = TimeSpan.FromSeconds(Option("--duration", 15));
+var warmUp = TimeSpan.FromSeconds(Option("--warm-up", 8));
 var intraOpThreads = Option("--intra-op-threads", Environment.ProcessorCount);
 // Long enough for the clients a run just answered to send their next requests, short beside a run of the slow models.
 var batchingDelay = TimeSpan.FromMilliseconds(5);
@@ -17,8 +19,10 @@ try
     var compute = Mlp("mlp-compute", "MLP 1024-4096-4096-1000", batchingDelay, 1024, [4096, 4096], 1000);
     // The same model in batches of half the clients: one batch runs while the other half's answers and next requests cross HTTP.
     var computeHalves = compute with { Name = "mlp-compute-16", MaxBatchSize = 16 };
-    // No delay: at concurrency 1 a worker would wait out every delay for company that never comes.
-    var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10);
+    // No delay: at concurrency 1 a worker would wait out every delay for company that never comes. Spinning: a run of this
+    // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
+    // would take the cores that HTTP needs).
+    var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10) with { IntraOpSpinning = true };
     var sentence = MiniLm.Tokenize("The inference server batches requests from many clients into one ONNX Runtime run.");
     var miniLmPath = Path.Combine(folder, "minilm.onnx");
     MiniLm.WriteModel(miniLmPath);
@@ -49,7 +53,7 @@ try
     try
     {
         Console.Error.WriteLine($"Starting the inference server from services/Inference/bin/{RepositoryPaths.Configuration}.");
-        await using var server = await BenchServer.StartAsync(models, intraOpThreads);
+        await using var server = await BenchServer.StartAsync(models, intraOpThreads, warmUp);
         foreach (var benchCase in cases)
         {
             Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then hey at concurrency {benchCase.Concurrency}.");
@@ -69,11 +73,13 @@ try
     Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, server built {RepositoryPaths.Configuration}, " +
         $"intra-op threads {intraOpThreads} (server and baseline), MaxBatchSize and MaxQueueDelay " +
         string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
-        $", {duration.TotalSeconds} s per case, requests and responses in the binary tensor extension");
+        $", intra-op spinning for {string.Join(", ", models.Where(model => model.IntraOpSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
+        " (the baseline spins: ONNX Runtime's default)" +
+        $", {duration.TotalSeconds} s per case after {warmUp.TotalSeconds} s of warm-up, requests and responses in the binary tensor extension");
     Console.WriteLine();
     Console.WriteLine(Report.Table(results));
     Console.WriteLine($"HTTP floor (hey, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
-        $"mean {1000 / httpFloor.Rate:F2} ms.");
+        $"mean {1000 / httpFloor.Rate:F2} ms, server CPU {Report.Microseconds(httpFloor.CpuPerRow)} and machine CPU {Report.Microseconds(httpFloor.MachineCpuPerRow)} per request.");
     foreach (var result in results.Where(result => result.Served.Failures > 0))
     {
         Console.WriteLine($"Failures in {result.Case.Name} at concurrency {result.Case.Concurrency}: {string.Join("; ", result.Served.FailureKinds)}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using Platform.Testing;
 
 namespace Platform.Inference.Bench;
 
@@ -38,6 +39,7 @@ public sealed class RawOnnx : IDisposable
                 _session.Run(runOptions, names, values, outputs).Dispose();
             }
             var latencies = new List<TimeSpan>();
+            var cpu = CpuUse.Start(Environment.ProcessId);
             var stopwatch = Stopwatch.StartNew();
             while (stopwatch.Elapsed < duration)
             {
@@ -46,9 +48,11 @@ public sealed class RawOnnx : IDisposable
                 latencies.Add(stopwatch.Elapsed - started);
             }
             var elapsed = stopwatch.Elapsed;
+            var used = cpu.Stop();
+            var rows = latencies.Count * batch;
             latencies.Sort();
-            return new Measurement(latencies.Count * batch / elapsed.TotalSeconds,
-                Percentile(latencies, 0.50), Percentile(latencies, 0.99), 0, []);
+            return new Measurement(rows / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), 0, [],
+                CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
         }
         finally
         {

@@ -8,8 +8,8 @@ public static class Report
     public static string Table(IEnumerable<BenchResult> results)
     {
         var table = new StringBuilder()
-            .AppendLine("| case | concurrency | served req/s | p50 | p99 | mean batch | in-process baseline | baseline rows/s | baseline p50 | req/s ÷ baseline | p50 − baseline | mean latency − baseline | failures |")
-            .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            .AppendLine("| case | concurrency | served req/s | p50 | p99 | mean batch | in-process baseline | baseline rows/s | baseline p50 | req/s ÷ baseline | p50 − baseline | mean latency − baseline | server CPU per request | baseline CPU per row | machine CPU per request | failures |")
+            .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in results)
         {
             var (served, baseline) = (result.Served, result.Baseline);
@@ -17,10 +17,14 @@ public static class Report
                 $"| {result.Case.Name} | {result.Case.Concurrency} | {served.Rate:N0} | {Milliseconds(served.P50)} | {Milliseconds(served.P99)} | " +
                 $"{(served.MeanBatch is { } batch ? batch.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | " +
                 $"`Run`, batch {result.Case.BaselineBatch}, one after another | {baseline.Rate:N0} | {Milliseconds(baseline.P50)} | " +
-                $"{result.ThroughputRatio:F2} | {Milliseconds(result.P50Overhead)} | {Milliseconds(result.MeanOverhead)} | {served.Failures:N0} |");
+                $"{result.ThroughputRatio:F2} | {Milliseconds(result.P50Overhead)} | {Milliseconds(result.MeanOverhead)} | " +
+                $"{Microseconds(served.CpuPerRow)} | {Microseconds(baseline.CpuPerRow)} | {Microseconds(served.MachineCpuPerRow)} | {served.Failures:N0} |");
         }
         return table.ToString();
     }
+
+    public static string Microseconds(TimeSpan? duration) =>
+        duration is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMicroseconds:N0} µs") : "n/a";
 
     private static string Milliseconds(TimeSpan? duration) =>
         duration is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:F2} ms") : "n/a";

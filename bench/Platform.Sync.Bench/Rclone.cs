@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Platform.Testing;
 
 namespace Platform.Sync.Bench;
 

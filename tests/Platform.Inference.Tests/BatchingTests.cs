@@ -26,6 +26,8 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Add("batched", Mlp);
         _models.Set("Inference:Models:batched:MaxBatchSize", "64");
         _models.Set("Inference:Models:batched:MaxQueueDelay", "00:00:00.500");
+        _models.Set("Inference:Models:batched:IntraOpSpinning", "true");
+        _models.Set("Inference:Models:batched:Instances", "2");
         _models.Add("narrow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
         _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
         _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
@@ -54,6 +56,30 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private HttpClient Client => fixture.Client;
+
+    [Fact]
+    public async Task The_configuration_extension_says_how_each_model_runs()
+    {
+        var batched = await (await Client.GetAsync("/v2/models/batched/config", Cancellation)).ReadJsonAsync();
+        Assert.Equal(("batched", "1", 64), (batched["name"]!.GetValue<string>(), batched["version"]!.GetValue<string>(), batched["max_batch_size"]!.GetValue<int>()));
+        Assert.Equal(500_000, batched["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<long>());
+        Assert.Equal(256, batched["dynamic_batching"]!["max_queue_size"]!.GetValue<int>());
+        Assert.Equal((2, "KIND_CPU"), (batched["instance_group"]![0]!["count"]!.GetValue<int>(), batched["instance_group"]![0]!["kind"]!.GetValue<string>()));
+        Assert.Equal("true", batched["parameters"]!["intra_op_allow_spinning"]!["string_value"]!.GetValue<string>());
+
+        // MaxBatchSize 1: no batching, so Triton's max_batch_size 0 and no dynamic_batching; idle threads sleep unless asked.
+        var narrow = await (await Client.GetAsync("/v2/models/narrow/versions/1/config", Cancellation)).ReadJsonAsync();
+        Assert.Equal(0, narrow["max_batch_size"]!.GetValue<int>());
+        Assert.Null(narrow["dynamic_batching"]);
+        Assert.Equal("1", narrow["parameters"]!["intra_op_thread_count"]!["string_value"]!.GetValue<string>());
+        Assert.Equal("false", narrow["parameters"]!["intra_op_allow_spinning"]!["string_value"]!.GetValue<string>());
+
+        using var unknown = await Client.GetAsync("/v2/models/nothing-here/config", Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("nothing-here", (await unknown.ReadJsonAsync(HttpStatusCode.NotFound))["error"]!.GetValue<string>());
+        using var otherVersion = await Client.GetAsync("/v2/models/narrow/versions/7/config", Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, otherVersion.StatusCode);
+    }
 
     [Fact]
     public async Task Concurrent_requests_run_in_fewer_batches_and_each_gets_its_own_rows()

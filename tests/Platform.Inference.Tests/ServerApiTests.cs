@@ -33,6 +33,7 @@ public sealed class ServerApiTests(ProtocolFixture fixture) : IClassFixture<Prot
         var extensions = metadata["extensions"]!.AsArray().Select(extension => extension!.GetValue<string>()).ToList();
         Assert.Contains("binary_tensor_data", extensions);
         Assert.Contains("model_repository", extensions);
+        Assert.Contains("model_configuration", extensions);
     }
 
     [Fact]

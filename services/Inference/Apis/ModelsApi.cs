@@ -23,6 +23,8 @@ public static class ModelsApi
             var model = app.MapGroup(prefix).WithTags("Models");
             model.MapGet("", Metadata).WithName("ModelMetadata" + suffix)
                 .WithSummary("The model's platform, versions, inputs and outputs (datatype and shape, -1 for a free dimension)");
+            model.MapGet("/config", Config).WithName("ModelConfig" + suffix)
+                .WithSummary("How the model runs (Triton's model configuration extension): batching, instances and ONNX Runtime threads");
             model.MapGet("/ready", Ready).WithName("ModelReady" + suffix).WithSummary("Whether the model (version) serves: 200 when ready, 503 when not");
             model.MapPost("/infer", Infer).WithName("ModelInfer" + suffix)
                 .WithSummary("Run the model: JSON tensors, or JSON followed by binary tensor data (Inference-Header-Content-Length)")
@@ -43,6 +45,30 @@ public static class ModelsApi
             var model = lease.Model;
             return TypedResults.Ok(new ModelMetadataResponse(name, [model.Version], Platform,
                 model.Signature.Inputs.Select(Describe).ToList(), model.Signature.Outputs.Select(Describe).ToList()));
+        }
+    }
+
+    private static Results<Ok<ModelConfigResponse>, OipError> Config(string name, ModelRepository repository, string? version = null)
+    {
+        var (lease, error) = Lease(repository, name, version);
+        if (lease is null)
+        {
+            return error!;
+        }
+        using (lease)
+        {
+            var (model, options) = (lease.Model, lease.Model.Options);
+            var batching = model.Signature.Batchable && options.MaxBatchSize > 1;
+            return TypedResults.Ok(new ModelConfigResponse(name, model.Version, Platform,
+                batching ? options.MaxBatchSize : 0,
+                batching ? new DynamicBatchingConfig((long)options.MaxQueueDelay.TotalMicroseconds, options.MaxQueueSize) : null,
+                [new InstanceGroupConfig(options.Instances, "KIND_CPU")],
+                new Dictionary<string, ConfigParameter>
+                {
+                    ["intra_op_thread_count"] = new(options.IntraOpThreads.ToString(CultureInfo.InvariantCulture)),
+                    ["inter_op_thread_count"] = new(options.InterOpThreads.ToString(CultureInfo.InvariantCulture)),
+                    ["intra_op_allow_spinning"] = new(options.IntraOpSpinning ? "true" : "false"),
+                }));
         }
     }
 

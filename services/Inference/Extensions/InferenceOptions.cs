@@ -41,6 +41,9 @@ public class ModelRuntimeSettings
 {
     public int? IntraOpThreads { get; set; }
 
+    /// <summary>See <see cref="RuntimeOptions.IntraOpSpinning"/>.</summary>
+    public bool? IntraOpSpinning { get; set; }
+
     public int? InterOpThreads { get; set; }
 
     public int? MaxBatchSize { get; set; }
@@ -57,6 +60,7 @@ public class ModelRuntimeSettings
         return new RuntimeOptions
         {
             IntraOpThreads = IntraOpThreads ?? defaults?.IntraOpThreads ?? fallback.IntraOpThreads,
+            IntraOpSpinning = IntraOpSpinning ?? defaults?.IntraOpSpinning ?? fallback.IntraOpSpinning,
             InterOpThreads = InterOpThreads ?? defaults?.InterOpThreads ?? fallback.InterOpThreads,
             MaxBatchSize = MaxBatchSize ?? defaults?.MaxBatchSize ?? fallback.MaxBatchSize,
             MaxQueueDelay = MaxQueueDelay ?? defaults?.MaxQueueDelay ?? fallback.MaxQueueDelay,

@@ -18,6 +18,7 @@ public sealed class LoadedModel
         Name = name;
         Version = version;
         Model = model;
+        Options = options;
         Statistics = statistics;
         Scheduler = new ModelScheduler(model, options, statistics);
     }
@@ -27,6 +28,9 @@ public sealed class LoadedModel
     public string Version { get; }
 
     public OnnxModel Model { get; }
+
+    /// <summary>The threads and batching this version runs with.</summary>
+    public RuntimeOptions Options { get; }
 
     public ModelSignature Signature => Model.Signature;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 
-namespace Platform.Sync.Bench;
+namespace Platform.Testing;
 
 /// <summary>
-/// CPU time (user + system) of processes, read from /proc/&lt;pid&gt;/stat, to show where a copy spends the machine's cores:
-/// in the contender, or in the emulators serving it.
+/// CPU time (user + system) of processes, read from /proc/&lt;pid&gt;/stat, and of the whole machine, read from /proc/stat,
+/// for the benchmarks to show where the machine's cores went: in the server measured, the load generator, or the emulators.
 /// </summary>
 public static class ProcessCpu
 {
@@ -35,6 +35,15 @@ public static class ProcessCpu
         Stat(processId) is { } fields
             ? TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond)
             : null;
+
+    /// <summary>Every core's busy time so far (user, nice, system, irq, softirq and steal from the first line of /proc/stat).</summary>
+    public static TimeSpan MachineBusy()
+    {
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(tick => long.Parse(tick, CultureInfo.InvariantCulture)).ToArray();
+        // Columns: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
+        return TimeSpan.FromSeconds((ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]) / TicksPerSecond);
+    }
 
     public static IReadOnlyDictionary<string, TimeSpan> Snapshot(IReadOnlyDictionary<string, int> processes) =>
         processes.ToDictionary(process => process.Key, process => Of(process.Value) ?? TimeSpan.Zero);
