@@ -65,6 +65,22 @@ public sealed class BinaryDataTests(ProtocolFixture fixture) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task Large_binary_outputs_arrive_whole_in_both_forms()
+    {
+        // Past the 64 KiB at which the response is sent in parts (within the fixture's 256 KiB request limit): 240 KB of floats, and 600 BYTES elements of 300 bytes.
+        var floats = Enumerable.Range(0, 2 * 30_000).Select(i => i * 0.25f - 1000f).ToArray();
+        var header = $$$"""{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","datatype":"FP32","shape":[2,30000],"parameters":{"binary_data_size":{{{floats.Length * 4}}}}}]}""";
+        var fixedSize = await ReadAsync(await PostAsync(Client, "identity-fp32", header, Bytes(floats)));
+        Assert.Equal(floats, fixedSize.Floats("output"));
+
+        var elements = Enumerable.Range(0, 600).Select(i => Enumerable.Range(0, 300).Select(j => (byte)(i + j)).ToArray()).ToArray();
+        var strings = Strings(elements);
+        header = $$$"""{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","datatype":"BYTES","shape":[600,1],"parameters":{"binary_data_size":{{{strings.Length}}}}}]}""";
+        var variableSize = await ReadAsync(await PostAsync(Client, "identity-bytes", header, strings));
+        Assert.Equal(strings, variableSize.Binaries["output"]);
+    }
+
+    [Fact]
     public async Task NaN_and_infinity_travel_as_binary_data_and_come_back_as_strings_in_json()
     {
         var header = """{"inputs":[{"name":"input","datatype":"FP32","shape":[1,3],"parameters":{"binary_data_size":12}}]}""";

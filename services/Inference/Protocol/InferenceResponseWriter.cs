@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -50,14 +51,18 @@ public static class InferenceResponseWriter
         response.ContentType = "application/octet-stream";
         response.Headers[HeaderLengthHeader] = header.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.ContentLength = header.WrittenCount + outputs.Where((_, i) => binary[i]).Sum(output => output.BinarySize);
-        await response.Body.WriteAsync(header.WrittenMemory, cancellationToken);
+        // Into the response's pipe, sent when a batch of bytes has gathered and at the end: a write to the body stream
+        // would send each piece at once (a small answer would cross as two TCP segments, a BYTES tensor as two per element).
+        var body = new BufferedBody(response.BodyWriter);
+        body.Write(header.WrittenSpan);
         for (var i = 0; i < outputs.Count; i++)
         {
             if (binary[i])
             {
-                await WriteBinaryAsync(response.Body, outputs[i], cancellationToken);
+                await WriteBinaryAsync(body, outputs[i], cancellationToken);
             }
         }
+        await body.FlushAsync(cancellationToken);
     }
 
     private static bool IsBinary(InferenceRequest request, string output) =>
@@ -189,19 +194,49 @@ public static class InferenceResponseWriter
         }
     }
 
-    private static async Task WriteBinaryAsync(Stream body, TensorData output, CancellationToken cancellationToken)
+    private static async Task WriteBinaryAsync(BufferedBody body, TensorData output, CancellationToken cancellationToken)
     {
         if (!output.Type.IsBytes)
         {
-            await body.WriteAsync(output.Data, cancellationToken);
+            body.Write(output.Data);
+            await body.FlushIfFullAsync(cancellationToken);
             return;
         }
-        var length = new byte[4];
         foreach (var element in output.Strings!)
         {
+            body.WriteLengthPrefixed(element);
+            await body.FlushIfFullAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Writes into the response's pipe without sending, and sends once <see cref="FlushThreshold"/> bytes wait, so a large answer is not held whole in memory.</summary>
+    private sealed class BufferedBody(PipeWriter writer)
+    {
+        private const int FlushThreshold = 64 * 1024;
+        private long _unflushed;
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            writer.Write(bytes);
+            _unflushed += bytes.Length;
+        }
+
+        /// <summary>A BYTES element as the binary tensor extension carries it: a 4-byte little-endian length, then the bytes.</summary>
+        public void WriteLengthPrefixed(ReadOnlySpan<byte> element)
+        {
+            Span<byte> length = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)element.Length);
-            await body.WriteAsync(length, cancellationToken);
-            await body.WriteAsync(element, cancellationToken);
+            Write(length);
+            Write(element);
+        }
+
+        public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
+            _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+        public async ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            _unflushed = 0;
+            await writer.FlushAsync(cancellationToken);
         }
     }
 }
