@@ -32,6 +32,10 @@ public static class ProjectLaunch
         // instrument kept about 0.4 of this machine's two cores busy with nobody calling the platform, and slowed its start
         // by seconds (docs/benchmarks.md); every five seconds the dashboard's graphs still move while you watch.
         project.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", MetricExportIntervalMilliseconds);
+        // Dynamic PGO runs each hot method in an instrumented tier first, then compiles it again from what it saw: worth it
+        // in a long-running pod (a deployment keeps it), not for ten services starting at once on two cores, where it cost
+        // about 5 CPU-seconds of the start and kept twice the cores busy at rest (docs/benchmarks.md).
+        project.WithEnvironment("DOTNET_TieredPGO", "0");
         var program = BuiltProgram(new TProject().ProjectPath);
         if (!File.Exists(program))
         {

@@ -76,6 +76,23 @@ public sealed class InfrastructureTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Every_service_runs_with_the_local_runtime_settings()
+    {
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var services = model.Resources.OfType<ProjectResource>().Select(resource => resource.Name).ToList();
+        Assert.Contains("registry", services);
+
+        foreach (var name in services)
+        {
+            var snapshot = await fixture.App.ResourceNotifications
+                .WaitForResourceAsync(name, update => update.Snapshot.EnvironmentVariables.Length > 0, Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
+            var variables = snapshot.Snapshot.EnvironmentVariables.Where(variable => variable.IsFromSpec).ToDictionary(variable => variable.Name, variable => variable.Value);
+            Assert.Equal("0", variables.GetValueOrDefault("DOTNET_TieredPGO"));
+            Assert.Equal("5000", variables.GetValueOrDefault("OTEL_METRIC_EXPORT_INTERVAL"));
+        }
+    }
+
+    [Fact]
     public async Task Rabbitmq_accepts_an_amqp_connection_with_its_connection_string()
     {
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("rabbitmq", Cancellation).WaitAsync(AppHostFixture.StartTimeout, Cancellation);
