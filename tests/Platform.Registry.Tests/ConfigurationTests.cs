@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Registry.Extensions;
+using Platform.Registry.Outbox;
 using Platform.Testing;
 
 namespace Platform.Registry.Tests;
@@ -38,18 +39,15 @@ public sealed class ConfigurationTests
     [Fact]
     public void Durations_out_of_range_are_refused_with_the_setting_named()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        Dictionary<string, string?> settings = new()
         {
             ["Registry:AbandonedUploadAfter"] = "00:00:00",
             ["Registry:Outbox:PollInterval"] = "1.00:00:00",
-        });
-        builder.AddApplicationServices();
-        using var host = builder.Build();
+        };
 
-        var registry = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<RegistryOptions>>().Value);
+        var registry = Assert.Throws<OptionsValidationException>(() => ConfiguredOptions.Of<RegistryOptions>(settings, builder => builder.AddApplicationServices()));
         Assert.Contains("AbandonedUploadAfter", registry.Message);
-        var outbox = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<Platform.Registry.Outbox.OutboxOptions>>().Value);
+        var outbox = Assert.Throws<OptionsValidationException>(() => ConfiguredOptions.Of<OutboxOptions>(settings, builder => builder.AddApplicationServices()));
         Assert.Contains("PollInterval", outbox.Message);
         Assert.DoesNotContain("PublishTimeout", outbox.Message);
     }

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Sync.Extensions;
+using Platform.Testing;
 
 namespace Platform.Sync.Tests;
 
@@ -11,30 +9,18 @@ public sealed class ConfigurationTests
     [Fact]
     public void Durations_out_of_range_are_refused_with_the_setting_named()
     {
-        var exception = Assert.Throws<OptionsValidationException>(() => Options(new()
+        var exception = Assert.Throws<OptionsValidationException>(() => ConfiguredOptions.Of<SyncOptions>(new Dictionary<string, string?>
         {
             ["Sync:Cloud"] = "aws",
             ["Sync:RetryMinDelay"] = "00:00:00",
             ["Sync:ReconcileInterval"] = "30.00:00:00",
-        }));
+            ["Storage:Stores:aws:Provider"] = "FileSystem",
+            ["Storage:Stores:aws:Path"] = Path.GetTempPath(),
+            ["Storage:Stores:aws:Cloud"] = "aws",
+        }, builder => builder.AddApplicationServices()));
 
         Assert.Contains("RetryMinDelay", exception.Message);
         Assert.Contains("ReconcileInterval", exception.Message);
         Assert.DoesNotContain("RetryMaxDelay", exception.Message);
-    }
-
-    private static SyncOptions Options(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Stores:aws:Provider"] = "FileSystem",
-            ["Storage:Stores:aws:Path"] = Path.GetTempPath(),
-            ["Storage:Stores:aws:Cloud"] = "aws",
-        });
-        builder.AddApplicationServices();
-        using var host = builder.Build();
-        return host.Services.GetRequiredService<IOptions<SyncOptions>>().Value;
     }
 }
