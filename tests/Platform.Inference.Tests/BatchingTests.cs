@@ -9,7 +9,8 @@ namespace Platform.Inference.Tests;
 /// <summary>
 /// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, whose
 /// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run, and whose <c>slow</c> MLP (the
-/// same network) batches up to 8 rows, waiting up to a second, on one thread.
+/// same network) batches up to 8 rows, waiting up to a second, on one thread; <c>configured</c> (the small MLP again) has
+/// two instances and spinning threads, for the configuration extension to report.
 /// </summary>
 public sealed class BatchingFixture : IAsyncLifetime
 {
@@ -26,8 +27,6 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Add("batched", Mlp);
         _models.Set("Inference:Models:batched:MaxBatchSize", "64");
         _models.Set("Inference:Models:batched:MaxQueueDelay", "00:00:00.500");
-        _models.Set("Inference:Models:batched:IntraOpSpinning", "true");
-        _models.Set("Inference:Models:batched:Instances", "2");
         _models.Add("narrow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
         _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
         _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
@@ -36,6 +35,12 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Set("Inference:Models:slow:MaxBatchSize", "8");
         _models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:01");
         _models.Set("Inference:Models:slow:IntraOpThreads", "1");
+        // Settings for the configuration extension to report, and for ONNX Runtime to accept (spinning on).
+        _models.Add("configured", Mlp);
+        _models.Set("Inference:Models:configured:MaxQueueDelay", "00:00:00.500");
+        _models.Set("Inference:Models:configured:MaxBatchSize", "64");
+        _models.Set("Inference:Models:configured:IntraOpSpinning", "true");
+        _models.Set("Inference:Models:configured:Instances", "2");
         _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
         _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
         Server = await InferenceServer.StartAsync(_models.Settings);
@@ -60,19 +65,26 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
     [Fact]
     public async Task The_configuration_extension_says_how_each_model_runs()
     {
-        var batched = await (await Client.GetAsync("/v2/models/batched/config", Cancellation)).ReadJsonAsync();
-        Assert.Equal(("batched", "1", 64), (batched["name"]!.GetValue<string>(), batched["version"]!.GetValue<string>(), batched["max_batch_size"]!.GetValue<int>()));
-        Assert.Equal(500_000, batched["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<long>());
-        Assert.Equal(256, batched["dynamic_batching"]!["max_queue_size"]!.GetValue<int>());
-        Assert.Equal((2, "KIND_CPU"), (batched["instance_group"]![0]!["count"]!.GetValue<int>(), batched["instance_group"]![0]!["kind"]!.GetValue<string>()));
-        Assert.Equal("true", batched["parameters"]!["intra_op_allow_spinning"]!["string_value"]!.GetValue<string>());
+        var configured = await (await Client.GetAsync("/v2/models/configured/config", Cancellation)).ReadJsonAsync();
+        Assert.Equal(("configured", "1", 64), (configured["name"]!.GetValue<string>(), configured["version"]!.GetValue<string>(), configured["max_batch_size"]!.GetValue<int>()));
+        Assert.Equal(("onnxruntime_onnx", "onnxruntime"), (configured["platform"]!.GetValue<string>(), configured["backend"]!.GetValue<string>()));
+        Assert.Equal(500_000, configured["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<long>());
+        Assert.Equal(256, configured["dynamic_batching"]!["default_queue_policy"]!["max_queue_size"]!.GetValue<int>());
+        Assert.Equal((2, "KIND_CPU"), (configured["instance_group"]![0]!["count"]!.GetValue<int>(), configured["instance_group"]![0]!["kind"]!.GetValue<string>()));
+        Assert.Equal("true", configured["parameters"]!["allow_spinning"]!["string_value"]!.GetValue<string>());
+        // And ONNX Runtime runs it with those settings.
+        var row = new[] { 1f, 2f, 3f, 4f };
+        var answer = await (await Client.InferAsync("configured", Request(Input("input", "FP32", [1, 4], Array(row))))).ReadJsonAsync();
+        Assert.Equal(DirectOnnx.Run(BatchingFixture.Mlp, "input", row, [1, 4], "output"), Floats(Output(answer, "output")), new FloatTolerance());
 
-        // MaxBatchSize 1: no batching, so Triton's max_batch_size 0 and no dynamic_batching; idle threads sleep unless asked.
+        // MaxBatchSize 1: no batching, so Triton's max_batch_size 0 and no dynamic_batching key; the queue limit is still
+        // a parameter; idle threads sleep unless asked.
         var narrow = await (await Client.GetAsync("/v2/models/narrow/versions/1/config", Cancellation)).ReadJsonAsync();
         Assert.Equal(0, narrow["max_batch_size"]!.GetValue<int>());
-        Assert.Null(narrow["dynamic_batching"]);
+        Assert.False(narrow.AsObject().ContainsKey("dynamic_batching"));
+        Assert.Equal("1", narrow["parameters"]!["max_queue_size"]!["string_value"]!.GetValue<string>());
         Assert.Equal("1", narrow["parameters"]!["intra_op_thread_count"]!["string_value"]!.GetValue<string>());
-        Assert.Equal("false", narrow["parameters"]!["intra_op_allow_spinning"]!["string_value"]!.GetValue<string>());
+        Assert.Equal("false", narrow["parameters"]!["allow_spinning"]!["string_value"]!.GetValue<string>());
 
         using var unknown = await Client.GetAsync("/v2/models/nothing-here/config", Cancellation);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -18,8 +18,10 @@ public sealed class CloudEndpoint
     [Required]
     public Uri? Url { get; set; }
 
-    [Range(0, 1000)]
+    /// <summary>The share of traffic under <see cref="RoutingPolicy.Weighted"/>, from 0 (none while another cloud is ready) to <see cref="MaxWeight"/>.</summary>
     public int Weight { get; set; } = 1;
+
+    public const int MaxWeight = 1000;
 }
 
 /// <summary>The <c>Gateway</c> configuration section.</summary>
@@ -58,6 +60,11 @@ public sealed class GatewayOptions
         foreach (var (name, cloud) in Clouds.Where(cloud => cloud.Value.Url is not { IsAbsoluteUri: true }))
         {
             yield return $"{SectionName}:Clouds:{name}:Url must be an absolute URL.";
+        }
+        // Checked here: annotations on the dictionary's values are not (neither validator looks inside a dictionary).
+        foreach (var (name, cloud) in Clouds.Where(cloud => cloud.Value.Weight is < 0 or > CloudEndpoint.MaxWeight))
+        {
+            yield return $"{SectionName}:Clouds:{name}:Weight must be from 0 to {CloudEndpoint.MaxWeight}.";
         }
         if (PreferredCloud is { } preferred && !Clouds.ContainsKey(preferred))
         {

@@ -59,15 +59,16 @@ public static class ModelsApi
         {
             var (model, options) = (lease.Model, lease.Model.Options);
             var batching = model.Signature.Batchable && options.MaxBatchSize > 1;
-            return TypedResults.Ok(new ModelConfigResponse(name, model.Version, Platform,
+            return TypedResults.Ok(new ModelConfigResponse(name, model.Version, "onnxruntime_onnx", "onnxruntime",
                 batching ? options.MaxBatchSize : 0,
-                batching ? new DynamicBatchingConfig((long)options.MaxQueueDelay.TotalMicroseconds, options.MaxQueueSize) : null,
+                batching ? new DynamicBatchingConfig((long)options.MaxQueueDelay.TotalMicroseconds, new QueuePolicyConfig(options.MaxQueueSize)) : null,
                 [new InstanceGroupConfig(options.Instances, "KIND_CPU")],
                 new Dictionary<string, ConfigParameter>
                 {
                     ["intra_op_thread_count"] = new(options.IntraOpThreads.ToString(CultureInfo.InvariantCulture)),
                     ["inter_op_thread_count"] = new(options.InterOpThreads.ToString(CultureInfo.InvariantCulture)),
-                    ["intra_op_allow_spinning"] = new(options.IntraOpSpinning ? "true" : "false"),
+                    ["allow_spinning"] = new(options.IntraOpSpinning ? "true" : "false"),
+                    ["max_queue_size"] = new(options.MaxQueueSize.ToString(CultureInfo.InvariantCulture)),
                 }));
         }
     }

@@ -18,23 +18,29 @@ public sealed record ModelReadyResponse(string Name, bool Ready);
 public sealed record ModelMetadataResponse(string Name, IReadOnlyList<string> Versions, string Platform, IReadOnlyList<TensorMetadata> Inputs, IReadOnlyList<TensorMetadata> Outputs);
 
 /// <summary>
-/// What Triton's model configuration extension (<c>GET /v2/models/{name}/config</c>) answers, in its field names, for the
-/// settings this server has: <c>max_batch_size</c> is 0 for a model that cannot batch, and the ONNX Runtime settings are
-/// <c>parameters</c> (<c>intra_op_thread_count</c> and <c>inter_op_thread_count</c> as in Triton's ONNX Runtime backend,
-/// plus this server's <c>intra_op_allow_spinning</c>).
+/// What Triton's model configuration extension (<c>GET /v2/models/{name}/config</c>) answers, in the fields of Triton's model
+/// configuration for the settings this server has: <c>platform</c> and <c>backend</c> as Triton names ONNX Runtime;
+/// <c>max_batch_size</c> 0 and no <c>dynamic_batching</c> for a model that does not batch; the queue limit under
+/// <c>dynamic_batching.default_queue_policy</c>; the ONNX Runtime settings as <c>parameters</c> (<c>intra_op_thread_count</c>
+/// and <c>inter_op_thread_count</c> as in Triton's ONNX Runtime backend). Beyond Triton's fields: <c>version</c> (the
+/// version described) and the parameters <c>allow_spinning</c> and <c>max_queue_size</c> (the queue limit of every model,
+/// batching or not).
 /// </summary>
 public sealed record ModelConfigResponse(
     string Name,
     string Version,
     string Platform,
+    string Backend,
     [property: JsonPropertyName("max_batch_size")] int MaxBatchSize,
-    [property: JsonPropertyName("dynamic_batching")] DynamicBatchingConfig? DynamicBatching,
+    [property: JsonPropertyName("dynamic_batching"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DynamicBatchingConfig? DynamicBatching,
     [property: JsonPropertyName("instance_group")] IReadOnlyList<InstanceGroupConfig> InstanceGroup,
     IReadOnlyDictionary<string, ConfigParameter> Parameters);
 
 public sealed record DynamicBatchingConfig(
     [property: JsonPropertyName("max_queue_delay_microseconds")] long MaxQueueDelayMicroseconds,
-    [property: JsonPropertyName("max_queue_size")] int MaxQueueSize);
+    [property: JsonPropertyName("default_queue_policy")] QueuePolicyConfig DefaultQueuePolicy);
+
+public sealed record QueuePolicyConfig([property: JsonPropertyName("max_queue_size")] int MaxQueueSize);
 
 public sealed record InstanceGroupConfig(int Count, string Kind);
 

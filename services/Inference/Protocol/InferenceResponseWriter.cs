@@ -198,12 +198,19 @@ public static class InferenceResponseWriter
     {
         if (!output.Type.IsBytes)
         {
-            body.Write(output.Data);
-            await body.FlushIfFullAsync(cancellationToken);
+            for (var offset = 0; offset < output.Data!.Length && !body.Closed; offset += BufferedBody.FlushThreshold)
+            {
+                body.Write(output.Data.AsSpan(offset, Math.Min(BufferedBody.FlushThreshold, output.Data.Length - offset)));
+                await body.FlushIfFullAsync(cancellationToken);
+            }
             return;
         }
         foreach (var element in output.Strings!)
         {
+            if (body.Closed)
+            {
+                return;
+            }
             body.WriteLengthPrefixed(element);
             await body.FlushIfFullAsync(cancellationToken);
         }
@@ -212,8 +219,11 @@ public static class InferenceResponseWriter
     /// <summary>Writes into the response's pipe without sending, and sends once <see cref="FlushThreshold"/> bytes wait, so a large answer is not held whole in memory.</summary>
     private sealed class BufferedBody(PipeWriter writer)
     {
-        private const int FlushThreshold = 64 * 1024;
+        public const int FlushThreshold = 64 * 1024;
         private long _unflushed;
+
+        /// <summary>The client has gone: nothing more needs writing.</summary>
+        public bool Closed { get; private set; }
 
         public void Write(ReadOnlySpan<byte> bytes)
         {
@@ -236,7 +246,8 @@ public static class InferenceResponseWriter
         public async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
             _unflushed = 0;
-            await writer.FlushAsync(cancellationToken);
+            var result = await writer.FlushAsync(cancellationToken);
+            Closed = result.IsCompleted || result.IsCanceled;
         }
     }
 }

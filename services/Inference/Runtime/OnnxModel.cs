@@ -34,6 +34,7 @@ public sealed class OnnxModel : IDisposable
         // Unless the model asks to spin, idle intra-op threads sleep: the cores they would burn between runs are the ones
         // Kestrel needs to read the next requests and write the answers (docs/benchmarks.md, "Inference").
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
         InferenceSession session;
         try
         {

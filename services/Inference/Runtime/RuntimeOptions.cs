@@ -10,6 +10,7 @@ public sealed record RuntimeOptions
     /// Whether idle intra-op threads spin between runs instead of sleeping. Spinning answers a lone request sooner (no thread
     /// to wake: about 0.1 ms less per run of a small model at concurrency 1 here), but burns the cores that Kestrel needs under
     /// load, and counts against a pod's CPU limit; so it is off unless a model asks for it (ONNX Runtime's own default is on).
+    /// It applies to the inter-op threads too, when there are any.
     /// </summary>
     public bool IntraOpSpinning { get; init; }
 
