@@ -15,8 +15,8 @@ public sealed record BenchModel(
     IReadOnlyList<BenchInput> Inputs,
     string Output)
 {
-    /// <summary>Whether the server's idle intra-op threads spin between runs (<c>IntraOpSpinning</c>), as the baseline's do.</summary>
-    public bool IntraOpSpinning { get; init; }
+    /// <summary>Whether the server's idle ONNX Runtime threads spin between runs (<c>AllowSpinning</c>), as the baseline's do.</summary>
+    public bool AllowSpinning { get; init; }
 
     /// <summary>
     /// The request in the binary tensor extension: a JSON header that declares each input's <c>binary_data_size</c> and asks

@@ -42,7 +42,7 @@ public sealed class BenchServer : IAsyncDisposable
             settings[$"Inference:Models:{model.Name}:Path"] = model.Path;
             settings[$"Inference:Models:{model.Name}:MaxBatchSize"] = model.MaxBatchSize.ToString(CultureInfo.InvariantCulture);
             settings[$"Inference:Models:{model.Name}:MaxQueueDelay"] = model.MaxQueueDelay.ToString("c", CultureInfo.InvariantCulture);
-            settings[$"Inference:Models:{model.Name}:IntraOpSpinning"] = model.IntraOpSpinning ? "true" : "false";
+            settings[$"Inference:Models:{model.Name}:AllowSpinning"] = model.AllowSpinning ? "true" : "false";
         }
         var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder, warmUp);
         try

@@ -22,7 +22,7 @@ try
     // No delay: at concurrency 1 a worker would wait out every delay for company that never comes. Spinning: a run of this
     // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
     // would take the cores that HTTP needs).
-    var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10) with { IntraOpSpinning = true };
+    var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10) with { AllowSpinning = true };
     var sentence = MiniLm.Tokenize("The inference server batches requests from many clients into one ONNX Runtime run.");
     var miniLmPath = Path.Combine(folder, "minilm.onnx");
     MiniLm.WriteModel(miniLmPath);
@@ -73,7 +73,7 @@ try
     Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, server built {RepositoryPaths.Configuration}, " +
         $"intra-op threads {intraOpThreads} (server and baseline), MaxBatchSize and MaxQueueDelay " +
         string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
-        $", intra-op spinning for {string.Join(", ", models.Where(model => model.IntraOpSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
+        $", intra-op spinning for {string.Join(", ", models.Where(model => model.AllowSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
         " (the baseline spins: ONNX Runtime's default)" +
         $", {duration.TotalSeconds} s per case after {warmUp.TotalSeconds} s of warm-up, requests and responses in the binary tensor extension");
     Console.WriteLine();

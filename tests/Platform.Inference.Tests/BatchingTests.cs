@@ -39,7 +39,7 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Add("configured", Mlp);
         _models.Set("Inference:Models:configured:MaxQueueDelay", "00:00:00.500");
         _models.Set("Inference:Models:configured:MaxBatchSize", "64");
-        _models.Set("Inference:Models:configured:IntraOpSpinning", "true");
+        _models.Set("Inference:Models:configured:AllowSpinning", "true");
         _models.Set("Inference:Models:configured:Instances", "2");
         _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
         _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");

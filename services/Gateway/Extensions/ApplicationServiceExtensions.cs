@@ -7,8 +7,7 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsAnnotationsValidator>();
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions, GatewayOptionsAnnotationsValidator>(GatewayOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>>(new ProblemsValidator());
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<Clouds>();

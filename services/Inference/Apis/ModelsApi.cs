@@ -67,7 +67,7 @@ public static class ModelsApi
                 {
                     ["intra_op_thread_count"] = new(options.IntraOpThreads.ToString(CultureInfo.InvariantCulture)),
                     ["inter_op_thread_count"] = new(options.InterOpThreads.ToString(CultureInfo.InvariantCulture)),
-                    ["allow_spinning"] = new(options.IntraOpSpinning ? "true" : "false"),
+                    ["allow_spinning"] = new(options.AllowSpinning ? "true" : "false"),
                     ["max_queue_size"] = new(options.MaxQueueSize.ToString(CultureInfo.InvariantCulture)),
                 }));
         }

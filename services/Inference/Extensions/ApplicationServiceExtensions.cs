@@ -9,8 +9,7 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsAnnotationsValidator>();
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsAnnotationsValidator>(InferenceOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<InferenceOptions>>(services => new InferenceOptionsValidator(services));
         builder.Services.AddObjectStores(builder.Configuration);
 

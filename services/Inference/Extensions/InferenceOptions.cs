@@ -41,8 +41,8 @@ public class ModelRuntimeSettings
 {
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>See <see cref="RuntimeOptions.IntraOpSpinning"/>.</summary>
-    public bool? IntraOpSpinning { get; set; }
+    /// <summary>See <see cref="RuntimeOptions.AllowSpinning"/>.</summary>
+    public bool? AllowSpinning { get; set; }
 
     public int? InterOpThreads { get; set; }
 
@@ -60,7 +60,7 @@ public class ModelRuntimeSettings
         return new RuntimeOptions
         {
             IntraOpThreads = IntraOpThreads ?? defaults?.IntraOpThreads ?? fallback.IntraOpThreads,
-            IntraOpSpinning = IntraOpSpinning ?? defaults?.IntraOpSpinning ?? fallback.IntraOpSpinning,
+            AllowSpinning = AllowSpinning ?? defaults?.AllowSpinning ?? fallback.AllowSpinning,
             InterOpThreads = InterOpThreads ?? defaults?.InterOpThreads ?? fallback.InterOpThreads,
             MaxBatchSize = MaxBatchSize ?? defaults?.MaxBatchSize ?? fallback.MaxBatchSize,
             MaxQueueDelay = MaxQueueDelay ?? defaults?.MaxQueueDelay ?? fallback.MaxQueueDelay,
@@ -107,10 +107,6 @@ public sealed class ModelDeclaration : ModelRuntimeSettings
     public string Version { get; set; } = "1";
 }
 
-/// <summary>
-/// Checks <see cref="InferenceOptions"/>'s data annotations with code generated at build time. Used instead of <c>ValidateDataAnnotations</c>:
-/// the reflection-based <see cref="RangeAttribute"/> on a <see cref="TimeSpan"/> is not thread-safe on first use (dotnet/runtime#1143),
-/// and hosts that start at the same time in one process (the tests' in-process servers) failed with an InvalidCastException.
-/// </summary>
+/// <summary>Checks <see cref="InferenceOptions"/>'s data annotations with code generated at build time (see <c>AddValidatedOptions</c>).</summary>
 [OptionsValidator]
 public sealed partial class InferenceOptionsAnnotationsValidator : IValidateOptions<InferenceOptions>;

@@ -31,10 +31,10 @@ public sealed class OnnxModel : IDisposable
             ExecutionMode = options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        // Unless the model asks to spin, idle intra-op threads sleep: the cores they would burn between runs are the ones
+        // Unless the model asks to spin, idle threads sleep: the cores they would burn between runs are the ones
         // Kestrel needs to read the next requests and write the answers (docs/benchmarks.md, "Inference").
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
-        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         InferenceSession session;
         try
         {

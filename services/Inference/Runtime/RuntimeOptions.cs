@@ -7,12 +7,11 @@ public sealed record RuntimeOptions
     public int IntraOpThreads { get; init; }
 
     /// <summary>
-    /// Whether idle intra-op threads spin between runs instead of sleeping. Spinning answers a lone request sooner (no thread
+    /// Whether ONNX Runtime's idle threads (intra-op, and inter-op when there are any) spin between runs instead of sleeping. Spinning answers a lone request sooner (no thread
     /// to wake: about 0.1 ms less per run of a small model at concurrency 1 here), but burns the cores that Kestrel needs under
     /// load, and counts against a pod's CPU limit; so it is off unless a model asks for it (ONNX Runtime's own default is on).
-    /// It applies to the inter-op threads too, when there are any.
     /// </summary>
-    public bool IntraOpSpinning { get; init; }
+    public bool AllowSpinning { get; init; }
 
     /// <summary>Threads for running independent operators at once; 0 or 1 runs them in sequence.</summary>
     public int InterOpThreads { get; init; }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Platform.Registry.Auth;
 using Platform.Registry.Services;
 using Platform.Storage.Configuration;
@@ -10,11 +9,9 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddEmbeddedStoreWhenNoneIsConfigured();
-        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsAnnotationsValidator>();
-        builder.Services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName)
+        builder.Services.AddValidatedOptions<RegistryOptions, RegistryOptionsAnnotationsValidator>(RegistryOptions.SectionName)
             .Validate<ObjectStores>((options, stores) => stores.TryGet(options.HomeStore, out _),
-                $"{RegistryOptions.SectionName}:HomeStore must name a store configured under Storage:Stores.")
-            .ValidateOnStart();
+                $"{RegistryOptions.SectionName}:HomeStore must name a store configured under Storage:Stores.");
         builder.Services.AddObjectStores(builder.Configuration);
         // The database must be migrated before the bus starts delivering messages to consumers that use it.
         builder.AddRegistryDatabase();

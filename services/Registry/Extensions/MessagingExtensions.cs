@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Platform.Registry.Consumers;
 using Platform.Registry.Outbox;
 
@@ -22,8 +21,7 @@ public static class MessagingExtensions
             bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = HealthStatus.Degraded);
         });
 
-        builder.Services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsAnnotationsValidator>();
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<OutboxOptions, OutboxOptionsAnnotationsValidator>(OutboxOptions.SectionName);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();
     }

@@ -11,8 +11,7 @@ public static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsAnnotationsValidator>();
-        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateOnStart();
+        builder.Services.AddValidatedOptions<SyncOptions, SyncOptionsAnnotationsValidator>(SyncOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<SyncOptions>>(services => new ProblemsValidator(services));
         builder.Services.AddObjectStores(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -49,10 +49,6 @@ public sealed class SyncOptions
     public List<SyncRule> Rules { get; set; } = [];
 }
 
-/// <summary>
-/// Checks <see cref="SyncOptions"/>'s data annotations with code generated at build time. Used instead of <c>ValidateDataAnnotations</c>:
-/// the reflection-based <see cref="RangeAttribute"/> on a <see cref="TimeSpan"/> is not thread-safe on first use (dotnet/runtime#1143),
-/// and hosts that start at the same time in one process (the tests' in-process servers) failed with an InvalidCastException.
-/// </summary>
+/// <summary>Checks <see cref="SyncOptions"/>'s data annotations with code generated at build time (see <c>AddValidatedOptions</c>).</summary>
 [OptionsValidator]
 public sealed partial class SyncOptionsAnnotationsValidator : IValidateOptions<SyncOptions>;
