@@ -5,7 +5,7 @@ using Platform.Testing;
 namespace Platform.AppHost.Bench;
 
 /// <summary>One hey run of one model against one path to it: through the gateway, or straight to one cloud's inference service.</summary>
-public sealed record OverheadRun(BenchModel Model, string Path, int Round, HeyResult Measured);
+public sealed record OverheadRun(BenchModel Model, string Path, int Round, LoadReport Measured);
 
 /// <summary>
 /// The same inference request with hey, through the gateway and straight to the preferred cloud's inference service (the

@@ -1,6 +1,6 @@
 namespace Platform.Inference.Bench;
 
-/// <summary>A case and what it measured: the server under hey, and the in-process baseline.</summary>
+/// <summary>A case and what it measured: the server under wrk, and the in-process baseline.</summary>
 public sealed record BenchResult(BenchCase Case, Measurement Served, Measurement Baseline)
 {
     /// <summary>Served requests (one row each) per second over the baseline's rows per second.</summary>
@@ -9,8 +9,8 @@ public sealed record BenchResult(BenchCase Case, Measurement Served, Measurement
     public TimeSpan? P50Overhead => Served.P50 - Baseline.P50;
 
     /// <summary>
-    /// Mean latency over the baseline's mean <c>Run</c> time, both from throughput (hey's clients wait for each answer, so a
-    /// request's mean latency is concurrency ÷ req/s), which is exact where hey's percentiles are good to 0.1 ms.
+    /// Mean latency over the baseline's mean <c>Run</c> time, both from throughput (wrk's clients wait for each answer, so a
+    /// request's mean latency is concurrency ÷ req/s).
     /// </summary>
     public TimeSpan MeanOverhead =>
         TimeSpan.FromSeconds(Case.Concurrency / Served.Rate - Case.BaselineBatch / Baseline.Rate);

@@ -13,6 +13,7 @@ namespace Platform.Inference.Bench;
 public sealed class BenchServer : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ServiceProcess _process;
     private readonly HttpClient _client;
@@ -58,7 +59,7 @@ public sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="model"/>'s single-row request with hey at <paramref name="concurrency"/> for <paramref name="duration"/>,
+    /// Sends <paramref name="model"/>'s single-row request with wrk at <paramref name="concurrency"/> for <paramref name="duration"/>,
     /// after a warm-up, and reads the mean dynamic batch of the measured part off the server's metrics.
     /// </summary>
     public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration)
@@ -66,28 +67,25 @@ public sealed class BenchServer : IAsyncDisposable
         var (body, headerLength) = model.BinaryRequest();
         var bodyPath = Path.Combine(_folder, $"{model.Name}.request");
         await File.WriteAllBytesAsync(bodyPath, body);
-        string[] request =
-        [
-            "-c", concurrency.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/octet-stream",
-            "-H", $"Inference-Header-Content-Length: {headerLength}", "-D", bodyPath,
-            new Uri(_process.BaseAddress, $"/v2/models/{model.Name}/infer").ToString(),
-        ];
-        var timeout = duration + TimeSpan.FromMinutes(2);
-        await Hey.RunAsync(["-z", $"{(int)_warmUp.TotalSeconds}s", .. request], timeout);
+        var request = new WrkRequest(new Uri(_process.BaseAddress, $"/v2/models/{model.Name}/infer"), "POST", bodyPath, new Dictionary<string, string>
+        {
+            ["Content-Type"] = "application/octet-stream",
+            ["Inference-Header-Content-Length"] = headerLength.ToString(CultureInfo.InvariantCulture),
+        });
+        await Wrk.RunAsync(request, concurrency, _warmUp, RequestTimeout);
         var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
         var cpu = CpuUse.Start(_process.ProcessId);
-        var measured = await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", .. request], timeout);
+        var measured = await Wrk.RunAsync(request, concurrency, duration, RequestTimeout);
         var used = cpu.Stop();
         var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
         return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
     }
 
-    /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with hey, one request at a time.</summary>
+    /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with wrk, one request at a time.</summary>
     public async Task<Measurement> HttpFloorAsync(TimeSpan duration)
     {
         var cpu = CpuUse.Start(_process.ProcessId);
-        var measured = await Hey.RunAsync(["-z", $"{(int)duration.TotalSeconds}s", "-c", "1", new Uri(_process.BaseAddress, "/v2/health/live").ToString()],
-            duration + TimeSpan.FromMinutes(2));
+        var measured = await Wrk.RunAsync(new WrkRequest(new Uri(_process.BaseAddress, "/v2/health/live")), 1, duration, RequestTimeout);
         return Measurement.Served(measured, meanBatch: null, cpu.Stop());
     }
 

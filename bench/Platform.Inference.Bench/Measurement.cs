@@ -4,7 +4,7 @@ namespace Platform.Inference.Bench;
 
 /// <summary>
 /// What one run measured. <see cref="Rate"/> is rows per second (for the server, one row per request); latencies are per
-/// request (server) or per <c>Run</c> call (ONNX Runtime in process), null when hey answered too few requests to print them.
+/// request (server) or per <c>Run</c> call (ONNX Runtime in process), null when wrk answered too few requests to print them.
 /// <see cref="MeanBatch"/> is the server's mean dynamic batch, read from its metrics; null for in-process runs.
 /// <see cref="CpuPerRow"/> is the CPU time the measured process (the server, or the benchmark running ONNX Runtime in process)
 /// used per row; <see cref="MachineCpuPerRow"/> is every core's busy time per row, the load generator included.
@@ -19,9 +19,9 @@ public sealed record Measurement(
     TimeSpan? CpuPerRow = null,
     TimeSpan? MachineCpuPerRow = null)
 {
-    public static Measurement Served(HeyResult hey, double? meanBatch, CpuUse cpu) =>
-        new(hey.RequestsPerSecond, hey.P50, hey.P99, hey.Failures, hey.FailureKinds, meanBatch,
-            cpu.Process / Math.Max(1, hey.Requests), cpu.Machine / Math.Max(1, hey.Requests));
+    public static Measurement Served(LoadReport load, double? meanBatch, CpuUse cpu) =>
+        new(load.RequestsPerSecond, load.P50, load.P99, load.Failures, load.FailureKinds, meanBatch,
+            cpu.Process / Math.Max(1, load.Requests), cpu.Machine / Math.Max(1, load.Requests));
 }
 
 /// <summary>CPU time used over a span: by one process (null when it is gone), and by the whole machine.</summary>

@@ -2,7 +2,7 @@ using Platform.Inference.Bench;
 using Platform.SampleModels;
 using Platform.Testing;
 
-// Load test of the inference server over loopback with hey (binary tensor extension, single-row requests, dynamic batching
+// Load test of the inference server over loopback with wrk (binary tensor extension, single-row requests, dynamic batching
 // on), beside ONNX Runtime called in process on the same files with the same intra-op threads, measured in the same run.
 // Options: --duration SECONDS per case (default 15), --warm-up SECONDS of load before each case is measured (default 8),
 // --intra-op-threads N (default: one per core).
@@ -56,7 +56,7 @@ try
         await using var server = await BenchServer.StartAsync(models, intraOpThreads, warmUp);
         foreach (var benchCase in cases)
         {
-            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then hey at concurrency {benchCase.Concurrency}.");
+            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then wrk at concurrency {benchCase.Concurrency}.");
             var baseline = raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration);
             results.Add(new BenchResult(benchCase, await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration), baseline));
         }
@@ -78,7 +78,7 @@ try
         $", {duration.TotalSeconds} s per case after {warmUp.TotalSeconds} s of warm-up, requests and responses in the binary tensor extension");
     Console.WriteLine();
     Console.WriteLine(Report.Table(results));
-    Console.WriteLine($"HTTP floor (hey, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
+    Console.WriteLine($"HTTP floor (wrk, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
         $"mean {1000 / httpFloor.Rate:F2} ms, server CPU {Report.Microseconds(httpFloor.CpuPerRow)} and machine CPU {Report.Microseconds(httpFloor.MachineCpuPerRow)} per request.");
     foreach (var result in results.Where(result => result.Served.Failures > 0))
     {

@@ -28,7 +28,7 @@ public static class FileWriteBaseline
             })).ToList();
             var all = (await Task.WhenAll(workers)).SelectMany(latencies => latencies).Order().ToList();
             var elapsed = stopwatch.Elapsed;
-            return new LoadResult("1 MiB file write + fsync + rename (no HTTP)", "in-process", new HeyResult(all.Count, all.Count / elapsed.TotalSeconds,
+            return new LoadResult("1 MiB file write + fsync + rename (no HTTP)", "in-process", new LoadReport(all.Count, all.Count / elapsed.TotalSeconds,
                 all[(int)Math.Ceiling(all.Count * 0.5) - 1], all[(int)Math.Ceiling(all.Count * 0.99) - 1], 0, []));
         }
         finally

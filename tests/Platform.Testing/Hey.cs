@@ -4,24 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace Platform.Testing;
 
-/// <summary>
-/// What one run of the <c>hey</c> load generator measured. Failures are every answer that was not 2xx plus every request
-/// that got no answer. A percentile is null when hey answered too few requests to print it.
-/// </summary>
-public sealed record HeyResult(
-    long Requests,
-    double RequestsPerSecond,
-    TimeSpan? P50,
-    TimeSpan? P99,
-    long Failures,
-    IReadOnlyList<string> FailureKinds);
-
 /// <summary>Runs the <c>hey</c> load generator (Debian's package) and reads its summary, for the benchmarks in bench/.</summary>
 public static partial class Hey
 {
     /// <param name="arguments">hey's own arguments, ending with the URL.</param>
     /// <param name="timeout">How long hey may run before this gives up on it.</param>
-    public static async Task<HeyResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
+    public static async Task<LoadReport> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo("hey") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -59,7 +47,7 @@ public static partial class Hey
     }
 
     /// <remarks>hey prints latencies in seconds with four decimals: percentiles are good to 0.1 ms.</remarks>
-    public static HeyResult Parse(string output)
+    public static LoadReport Parse(string output)
     {
         var errorSection = output.IndexOf("Error distribution:", StringComparison.Ordinal);
         var statusSection = errorSection < 0 ? output : output[..errorSection];
@@ -68,7 +56,7 @@ public static partial class Hey
             ? []
             : ErrorLine().Matches(output[errorSection..]).Select(match => (Count: long.Parse(match.Groups[1].Value), Message: match.Groups[2].Value.Trim())).ToList();
         var failed = statuses.Where(status => status.Code is < 200 or > 299).ToList();
-        return new HeyResult(
+        return new LoadReport(
             statuses.Sum(status => status.Count) + errors.Sum(error => error.Count),
             Number(RequestsPerSecondLine().Match(output)) ?? throw new FormatException($"hey's summary has no Requests/sec line:\n{output}"),
             Percentile(output, 50),

@@ -61,7 +61,8 @@ public sealed class InProcessServer : IAsyncDisposable
         map(app);
 
         await app.StartAsync().WaitAsync(StartTimeout);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        // The first address is the one given here; a service may add more (the inference server's gRPC port).
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InProcessServer(app, contentRoot, new Uri(address));
     }
 

@@ -18,6 +18,7 @@ public static class InferenceEndpoints
         app.MapModelsApi();
         app.MapRepositoryApi();
         app.MapMetricsApi();
+        app.MapGrpcService<Grpc.GrpcInferenceService>();
         return app;
     }
 

@@ -35,7 +35,7 @@ public static class ModelsApi
 
     private static Results<Ok<ModelMetadataResponse>, OipError> Metadata(string name, ModelRepository repository, string? version = null)
     {
-        var (lease, error) = Lease(repository, name, version);
+        var (lease, error) = ModelAccess.Lease(repository, name, version);
         if (lease is null)
         {
             return error!;
@@ -50,7 +50,7 @@ public static class ModelsApi
 
     private static Results<Ok<ModelConfigResponse>, OipError> Config(string name, ModelRepository repository, string? version = null)
     {
-        var (lease, error) = Lease(repository, name, version);
+        var (lease, error) = ModelAccess.Lease(repository, name, version);
         if (lease is null)
         {
             return error!;
@@ -73,18 +73,13 @@ public static class ModelsApi
         }
     }
 
-    private static Results<Ok<ModelReadyResponse>, JsonHttpResult<ModelReadyResponse>, OipError> Ready(string name, ModelRepository repository, string? version = null)
-    {
-        var served = repository.Find(name);
-        if (served is null)
+    private static Results<Ok<ModelReadyResponse>, JsonHttpResult<ModelReadyResponse>, OipError> Ready(string name, ModelRepository repository, string? version = null) =>
+        ModelAccess.Ready(repository, name, version) switch
         {
-            return OipError.NotFound($"Unknown model '{name}'.");
-        }
-        var current = served.Current;
-        return current is not null && (version is null || version == current.Version)
-            ? TypedResults.Ok(new ModelReadyResponse(name, true))
-            : TypedResults.Json(new ModelReadyResponse(name, false), statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
+            null => OipError.NotFound($"Unknown model '{name}'."),
+            true => TypedResults.Ok(new ModelReadyResponse(name, true)),
+            false => TypedResults.Json(new ModelReadyResponse(name, false), statusCode: StatusCodes.Status503ServiceUnavailable),
+        };
 
     private static async Task<Results<InferenceResult, OipError>> Infer(string name, HttpContext context, ModelRepository repository,
         IOptions<InferenceOptions> options, CancellationToken cancellationToken, string? version = null)
@@ -105,62 +100,18 @@ public static class ModelsApi
         }
         using (body)
         {
-            var (lease, error) = Lease(repository, name, version);
+            var (lease, error) = ModelAccess.Lease(repository, name, version);
             if (lease is null)
             {
                 return error!;
             }
             using (lease)
             {
-                var model = lease.Model;
-                try
-                {
-                    var request = InferenceRequestReader.Read(body.Span, HeaderLength(context.Request), model.Signature);
-                    var outputs = await model.Scheduler.ScheduleAsync(request, cancellationToken);
-                    model.Statistics.Succeeded(started);
-                    return new InferenceResult(name, model.Version, request, outputs);
-                }
-                catch (ProtocolException exception)
-                {
-                    model.Statistics.Failed(FailureReason.Other);
-                    return new OipError(exception.StatusCode, exception.Message);
-                }
-                catch (QueueFullException exception)
-                {
-                    model.Statistics.Failed(FailureReason.Rejected);
-                    return new OipError(StatusCodes.Status429TooManyRequests, exception.Message);
-                }
-                catch (OnnxRuntimeException exception)
-                {
-                    model.Statistics.Failed(FailureReason.Backend);
-                    // ONNX Runtime tags what bad input caused (an index out of range, say) as InvalidArgument.
-                    return exception.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal)
-                        ? OipError.BadRequest($"The model cannot run on this input: {exception.Message}")
-                        : new OipError(StatusCodes.Status500InternalServerError, $"The model failed: {exception.Message}");
-                }
+                var outcome = await ModelAccess.InferAsync(lease,
+                    signature => InferenceRequestReader.Read(body.Span, HeaderLength(context.Request), signature), started, cancellationToken);
+                return outcome.Error ?? (Results<InferenceResult, OipError>)new InferenceResult(name, lease.Model.Version, outcome.Request!, outcome.Outputs!);
             }
         }
-    }
-
-    /// <summary>A lease on the model's current version, which must be <paramref name="version"/> when one is named.</summary>
-    private static (ModelLease? Lease, OipError? Error) Lease(ModelRepository repository, string name, string? version)
-    {
-        var served = repository.Find(name);
-        if (served is null)
-        {
-            return (null, OipError.NotFound($"Unknown model '{name}'."));
-        }
-        var lease = served.Lease();
-        if (lease is null)
-        {
-            return (null, OipError.Unavailable($"Model '{name}' is not ready: {served.State.ToString().ToUpperInvariant()}{(served.Reason is null ? "" : $" ({served.Reason})")}."));
-        }
-        if (version is not null && version != lease.Model.Version)
-        {
-            lease.Dispose();
-            return (null, OipError.NotFound($"Version {version} of model '{name}' is not loaded; version {lease.Model.Version} serves."));
-        }
-        return (lease, null);
     }
 
     private static long? HeaderLength(HttpRequest request)

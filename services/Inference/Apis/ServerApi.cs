@@ -12,7 +12,7 @@ public static class ServerApi
     /// <summary>The extensions this server speaks (Triton's names), listed in the server metadata.</summary>
     public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository", "model_configuration"];
 
-    private static readonly string ServerVersion =
+    public static readonly string ServerVersion =
         typeof(ServerApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static IEndpointRouteBuilder MapServerApi(this IEndpointRouteBuilder app)

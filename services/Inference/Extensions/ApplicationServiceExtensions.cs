@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Inference.Grpc;
 using Platform.Inference.Metrics;
 using Platform.Inference.Models;
 using Platform.Storage.Configuration;
@@ -33,6 +34,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<ModelRefresher>();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
 
+        builder.AddGrpcEndpoint();
         builder.AddInferenceMessaging();
         builder.Services.AddOpenApi();
         return builder;

@@ -26,6 +26,13 @@ public sealed class InferenceOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The port of the gRPC endpoint (the protocol's <c>inference.GRPCInferenceService</c>, HTTP/2 without TLS), opened on the
+    /// same host as the server's first HTTP address. Null: no gRPC endpoint. Triton's default is 8001.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? GrpcPort { get; set; }
+
     /// <summary>The key (header <c>X-Api-Key</c>) that <c>/v2/repository/models/{name}/load</c> and <c>/unload</c> require; unset, they are refused.</summary>
     public string? RepositoryApiKey { get; set; }
 

@@ -230,14 +230,7 @@ public static class InferenceRequestReader
         var binaryOffset = 0L;
         foreach (var input in header.Inputs)
         {
-            var spec = signature.Input(input.Name) ?? throw new ProtocolException(
-                $"The model has no input '{input.Name}'; its inputs are {Names(signature.Inputs)}.");
-            if (inputs.Any(seen => seen.Name == input.Name))
-            {
-                throw new ProtocolException($"Input '{input.Name}' appears more than once.");
-            }
-            var shape = CheckType(input, spec);
-            var count = ElementCount(shape, input.Name);
+            var (spec, shape, count) = Declared(input.Name, input.DataType, input.Shape, signature, inputs);
             if (input.BinarySize is { } binarySize)
             {
                 if (input.DataStart >= 0)
@@ -249,7 +242,7 @@ public static class InferenceRequestReader
                     throw new ProtocolException(
                         $"Input '{input.Name}' declares {binarySize} bytes of binary data, but only {binary.Length - binaryOffset} bytes follow the JSON.");
                 }
-                inputs.Add(BinaryTensor(input.Name, spec.Type, shape, count, binary.Slice((int)binaryOffset, (int)binarySize)));
+                inputs.Add(Binary(input.Name, spec.Type, shape, count, binary.Slice((int)binaryOffset, (int)binarySize)));
                 binaryOffset += binarySize;
             }
             else if (input.DataStart >= 0)
@@ -265,53 +258,80 @@ public static class InferenceRequestReader
         {
             throw new ProtocolException($"{binary.Length - binaryOffset} bytes of binary data follow the tensors that declare theirs.");
         }
-        var missing = signature.Inputs.Where(spec => inputs.All(input => input.Name != spec.Name)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new ProtocolException($"The request lacks input(s) {Names(missing)}.");
-        }
-        var outputs = CheckOutputs(header.Outputs, signature);
         var binaryOutputs = header.Parameters?.GetValueOrDefault(BinaryDataOutput) switch
         {
             null => false,
             bool value => value,
             _ => throw new ProtocolException($"\"{BinaryDataOutput}\" must be true or false."),
         };
+        return Complete(inputs, header.Id, header.Parameters, header.Outputs, binaryOutputs, signature);
+    }
+
+    /// <summary>
+    /// The checks every input gets, whatever carries its data: a name the model has, not seen before; the model's datatype;
+    /// a shape the model takes. Returns the model's spec, the shape, and the element count the data must hold.
+    /// </summary>
+    internal static (TensorSpec Spec, long[] Shape, long Count) Declared(string name, string? dataType, IReadOnlyList<long>? shape, ModelSignature signature,
+        IReadOnlyList<TensorData> seen)
+    {
+        var spec = signature.Input(name) ?? throw new ProtocolException($"The model has no input '{name}'; its inputs are {Names(signature.Inputs)}.");
+        if (seen.Any(input => input.Name == name))
+        {
+            throw new ProtocolException($"Input '{name}' appears more than once.");
+        }
+        if (dataType is null)
+        {
+            throw new ProtocolException($"Input '{name}' has no \"datatype\".");
+        }
+        if (!DataType.TryParse(dataType, out var type))
+        {
+            throw new ProtocolException(
+                $"Input '{name}' has datatype '{dataType}', which is not one of {string.Join(", ", DataType.All.Select(known => known.Name))}.");
+        }
+        if (type != spec.Type)
+        {
+            throw new ProtocolException($"Input '{name}' is {spec.Type} in the model, but the request sends {type}.");
+        }
+        if (shape is null)
+        {
+            throw new ProtocolException($"Input '{name}' has no \"shape\".");
+        }
+        if (shape.Count > MaxRank)
+        {
+            throw new ProtocolException($"Input '{name}' has more than {MaxRank} dimensions.");
+        }
+        if (shape.Any(dimension => dimension < 0))
+        {
+            throw new ProtocolException($"The shape {Format(shape)} of input '{name}' has a negative dimension.");
+        }
+        if (shape.Count != spec.Shape.Length || shape.Where((dimension, axis) => spec.Shape[axis] >= 0 && spec.Shape[axis] != dimension).Any())
+        {
+            throw new ProtocolException($"Input '{name}' has shape {Format(shape)}, but the model takes {Format(spec.Shape)}.");
+        }
+        var dimensions = shape.ToArray();
+        return (spec, dimensions, ElementCount(dimensions, name));
+    }
+
+    /// <summary>What every request gets once its inputs are read: none missing, outputs the model has, and its batch.</summary>
+    internal static InferenceRequest Complete(List<TensorData> inputs, string? id, IReadOnlyDictionary<string, object>? parameters,
+        List<RequestedOutput>? outputs, bool binaryOutputs, ModelSignature signature)
+    {
+        var missing = signature.Inputs.Where(spec => inputs.All(input => input.Name != spec.Name)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ProtocolException($"The request lacks input(s) {Names(missing)}.");
+        }
         var (batchSize, batchKey) = Batching(inputs, signature);
         return new InferenceRequest
         {
-            Id = header.Id,
-            Parameters = header.Parameters,
+            Id = id,
+            Parameters = parameters,
             Inputs = inputs,
-            Outputs = outputs,
+            Outputs = CheckOutputs(outputs, signature),
             BinaryOutputs = binaryOutputs,
             BatchSize = batchSize,
             BatchKey = batchKey,
         };
-    }
-
-    /// <summary>Checks datatype and shape against the model; returns the shape.</summary>
-    private static long[] CheckType(RawInput input, TensorSpec spec)
-    {
-        if (input.DataType is null)
-        {
-            throw new ProtocolException($"Input '{input.Name}' has no \"datatype\".");
-        }
-        if (!DataType.TryParse(input.DataType, out var type))
-        {
-            throw new ProtocolException(
-                $"Input '{input.Name}' has datatype '{input.DataType}', which is not one of {string.Join(", ", DataType.All.Select(known => known.Name))}.");
-        }
-        if (type != spec.Type)
-        {
-            throw new ProtocolException($"Input '{input.Name}' is {spec.Type} in the model, but the request sends {type}.");
-        }
-        var shape = input.Shape ?? throw new ProtocolException($"Input '{input.Name}' has no \"shape\".");
-        if (shape.Length != spec.Shape.Length || shape.Where((dimension, axis) => spec.Shape[axis] >= 0 && spec.Shape[axis] != dimension).Any())
-        {
-            throw new ProtocolException($"Input '{input.Name}' has shape {Format(shape)}, but the model takes {Format(spec.Shape)}.");
-        }
-        return shape;
     }
 
     private static long ElementCount(long[] shape, string name)
@@ -326,7 +346,8 @@ public static class InferenceRequestReader
         }
     }
 
-    private static TensorData BinaryTensor(string name, DataType type, long[] shape, long count, ReadOnlySpan<byte> data)
+    /// <summary>A tensor from its data in the binary extension's layout (BYTES: a 4-byte little-endian length before each element), checked against the count its shape gives.</summary>
+    internal static TensorData Binary(string name, DataType type, long[] shape, long count, ReadOnlySpan<byte> data)
     {
         if (!type.IsBytes)
         {
@@ -431,7 +452,7 @@ public static class InferenceRequestReader
             }
             shape[Array.IndexOf(shape, -1L)] = body.Length / fixedBytes;
         }
-        var input = BinaryTensor(spec.Name, spec.Type, shape, ElementCount(shape, spec.Name), body);
+        var input = Binary(spec.Name, spec.Type, shape, ElementCount(shape, spec.Name), body);
         var (batchSize, batchKey) = Batching([input], signature);
         return new InferenceRequest { Inputs = [input], BinaryOutputs = true, BatchSize = batchSize, BatchKey = batchKey };
     }

@@ -1,3 +1,5 @@
+using Grpc.Net.Client;
+using Platform.Inference.Grpc.Protocol;
 using Platform.Inference.Protocol;
 using Platform.Testing;
 
@@ -6,7 +8,7 @@ namespace Platform.Inference.Tests.Hosting;
 /// <summary>
 /// One server for the protocol tests, serving local files: an OnnxSharp MLP (<c>mlp</c>, 4 → 8 → 3), the ML.NET house-price and
 /// iris models, a model with fixed shapes (<c>fixed</c>), a lookup table (<c>lookup</c>) and an identity model per datatype
-/// (<c>identity-fp32</c>, <c>identity-bytes</c>, ...).
+/// (<c>identity-fp32</c>, <c>identity-bytes</c>, ...), over HTTP and over gRPC on a port of its own.
 /// </summary>
 public sealed class ProtocolFixture : IAsyncLifetime
 {
@@ -22,6 +24,11 @@ public sealed class ProtocolFixture : IAsyncLifetime
     public InProcessServer Server { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The server's gRPC endpoint (<c>Inference:GrpcPort</c>).</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public GRPCInferenceService.GRPCInferenceServiceClient Grpc { get; private set; } = null!;
 
     public ModelFolder Models => _models;
 
@@ -41,14 +48,19 @@ public sealed class ProtocolFixture : IAsyncLifetime
         _models.Set("Inference:MaxRequestBytes", MaxRequestBytes.ToString());
         _models.Set("Inference:RepositoryApiKey", RepositoryKey);
         _models.Set("Inference:CacheDirectory", Path.Combine(_models.Path, "cache"));
+        var grpcPort = FreePort.Next();
+        _models.Set("Inference:GrpcPort", grpcPort.ToString());
         Server = await InferenceServer.StartAsync(_models.Settings);
         Client = Server.CreateClient();
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Grpc = new GRPCInferenceService.GRPCInferenceServiceClient(Channel);
         await InferenceServer.WaitUntilReadyAsync(Client);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Channel.Dispose();
         await Server.DisposeAsync();
         _models.Dispose();
     }
