@@ -33,6 +33,12 @@ public static class CloudResources
             .WithHttpHealthCheck("/health")
             .WithRegistry(registry)
             .WithBus(rabbitmq);
+        if (!provisioning.Publishing)
+        {
+            // The protocol's gRPC API, on a port of its own (HTTP/2 without TLS): the env makes it Inference:GrpcPort, which
+            // also keeps it out of ASPNETCORE_URLS. Not in the Kubernetes manifests yet (docs/inference.md).
+            inference.WithHttpEndpoint(name: "grpc", env: "Inference__GrpcPort");
+        }
         foreach (var model in ServedModels)
         {
             inference.WithEnvironment($"Inference__Models__{model}__Reference", $"{model}@production");

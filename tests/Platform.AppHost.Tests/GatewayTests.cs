@@ -36,4 +36,33 @@ public sealed class GatewayTests(AppHostFixture fixture)
         var probabilities = output.GetProperty("data").EnumerateArray().Select(value => value.GetDouble()).ToList();
         Assert.Equal(1.0, probabilities.Take(3).Sum(), precision: 4);
     }
+
+    [Fact]
+    public async Task Every_clouds_inference_answers_the_grpc_api_on_its_grpc_endpoint()
+    {
+        foreach (var cloud in new[] { "aws", "gcp", "azure" })
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync($"inference-{cloud}", Cancellation).WaitAsync(Patience, Cancellation);
+            // HTTP/2 without TLS, as gRPC clients speak it, and the protobuf bytes by hand: what any client's stub would send.
+            using var client = new HttpClient { BaseAddress = fixture.App.GetEndpoint($"inference-{cloud}", "grpc") };
+            // ModelReadyRequest { name: "mlp" } (field 1, length-delimited) in one uncompressed gRPC frame.
+            byte[] message = [0x0a, 3, (byte)'m', (byte)'l', (byte)'p'];
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/inference.GRPCInferenceService/ModelReady")
+            {
+                Content = new ByteArrayContent([0, 0, 0, 0, (byte)message.Length, .. message]),
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Content.Headers.ContentType = new("application/grpc");
+            request.Headers.TE.Add(new("trailers"));
+
+            using var response = await client.SendAsync(request, Cancellation);
+            var body = await response.Content.ReadAsByteArrayAsync(Cancellation);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+            // ModelReadyResponse { ready: true }: field 1, varint 1.
+            Assert.Equal([0, 0, 0, 0, 2, 0x08, 0x01], body);
+        }
+    }
 }

@@ -192,11 +192,13 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
             ["Inference:Models:Bad_Name:Reference"] = "x",
             ["Inference:LocalStore"] = "missing",
             ["Inference:RefreshInterval"] = "00:00:00",
+            ["Inference:GrpcPort"] = "70000",
         }));
         Assert.Contains("MaxBatchSize", exception.Message);
         Assert.Contains("Bad_Name", exception.Message);
         Assert.Contains("LocalStore", exception.Message);
         Assert.Contains("RefreshInterval", exception.Message);
+        Assert.Contains("GrpcPort", exception.Message);
     }
 
     private async Task<long> PendingAsync() =>

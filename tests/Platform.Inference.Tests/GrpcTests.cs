@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Platform.Inference.Grpc;
 using Platform.Inference.Grpc.Protocol;
 using Platform.Inference.Protocol;
 using Platform.Inference.Tests.Hosting;
@@ -259,6 +261,20 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
 
         Assert.Equal(before + 1, await Counter("nv_inference_request_success", "house"));
         Assert.Equal(failedBefore + 1, await Counter("nv_inference_request_failure", "house", "reason=\"OTHER\","));
+    }
+
+    [Theory]
+    [InlineData("urls", "http://127.0.0.1:5005", "http://127.0.0.1:5005;http://127.0.0.1:8001")]
+    [InlineData("urls", "http://localhost:7000;http://localhost:8001", "http://localhost:7000;http://localhost:8001")]
+    [InlineData("http_ports", "8080", "http://*:8080;http://*:8001")]
+    [InlineData(null, null, "http://localhost:5000;http://localhost:8001")]
+    public void The_grpc_port_joins_the_servers_addresses_however_they_were_given(string? key, string? value, string expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(key is null ? [] : [new KeyValuePair<string, string?>(key, value)])
+            .Build();
+
+        Assert.Equal(expected, GrpcEndpoint.ServerUrls(configuration, 8001));
     }
 
     private async Task<long> Counter(string name, string model, string labels = "")

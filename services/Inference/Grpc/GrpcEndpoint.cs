@@ -32,12 +32,7 @@ public static class GrpcEndpoint
             // None, or out of range (which the options' validation reports when the server starts).
             return builder;
         }
-        var urls = Addresses(builder.Configuration);
-        if (!urls.Any(url => url.Port == port))
-        {
-            urls.Add(new UriBuilder(urls[0]) { Port = port.Value }.Uri);
-        }
-        builder.Configuration[UrlsKey] = string.Join(';', urls.Select(Format));
+        builder.Configuration[UrlsKey] = ServerUrls(builder.Configuration, port.Value);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
             if (listen.IPEndPoint?.Port == port)
@@ -46,6 +41,17 @@ public static class GrpcEndpoint
             }
         }));
         return builder;
+    }
+
+    /// <summary>The server's addresses with the gRPC port's added (on the host of the first), as <c>urls</c> spells them.</summary>
+    public static string ServerUrls(IConfiguration configuration, int port)
+    {
+        var urls = Addresses(configuration);
+        if (!urls.Any(url => url.Port == port))
+        {
+            urls.Add(new UriBuilder(urls[0]) { Port = port }.Uri);
+        }
+        return string.Join(';', urls.Select(Format));
     }
 
     /// <summary>The addresses ASP.NET Core would listen on: <c>urls</c>, else <c>http_ports</c> on every interface, else its default.</summary>

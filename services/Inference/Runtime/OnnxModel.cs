@@ -92,8 +92,15 @@ public sealed class OnnxModel : IDisposable
                 inputValues.Add(TensorConversion.ToOrtValue(spec, requests.Select(request => request.Inputs.First(input => input.Name == spec.Name)).ToList()));
             }
             using var results = _session.Run(_runOptions, Signature.Inputs.Select(spec => spec.Name).ToList(), inputValues, outputNames);
-            var outputs = results.Select((value, i) => TensorConversion.FromOrtValue(outputNames[i], value)).ToList();
-            return Split(requests, outputs);
+            if (requests.Count == 1)
+            {
+                return [Select(requests[0], results.Select((value, i) => TensorConversion.FromOrtValue(outputNames[i], value)).ToList())];
+            }
+            // Each request's rows straight from ONNX Runtime's buffer: no copy of the whole output first, which for a batch of
+            // any size lands on the large object heap and keeps the background GC busy beside the next run.
+            var batch = requests.Select(request => request.BatchSize).ToList();
+            var split = results.Select((value, i) => TensorConversion.SplitRows(outputNames[i], value, batch)).ToList();
+            return requests.Select((request, i) => Select(request, split.Select(output => output[i]).ToList())).ToArray();
         }
         finally
         {
@@ -113,30 +120,6 @@ public sealed class OnnxModel : IDisposable
         }
         var wanted = requests.SelectMany(request => request.Outputs!).Select(output => output.Name).ToHashSet(StringComparer.Ordinal);
         return Signature.Outputs.Select(output => output.Name).Where(wanted.Contains).ToList();
-    }
-
-    private static IReadOnlyList<TensorData>[] Split(IReadOnlyList<InferenceRequest> requests, List<TensorData> outputs)
-    {
-        var perRequest = new IReadOnlyList<TensorData>[requests.Count];
-        if (requests.Count == 1)
-        {
-            perRequest[0] = Select(requests[0], outputs);
-            return perRequest;
-        }
-        var total = requests.Sum(request => request.BatchSize);
-        if (outputs.Any(output => output.Shape.Length == 0 || output.Shape[0] != total))
-        {
-            throw new BatchShapeException();
-        }
-        long row = 0;
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var rows = requests[i].BatchSize;
-            var start = row;
-            perRequest[i] = Select(requests[i], outputs.Select(output => TensorConversion.Rows(output, start, rows)).ToList());
-            row += rows;
-        }
-        return perRequest;
     }
 
     private static IReadOnlyList<TensorData> Select(InferenceRequest request, List<TensorData> outputs) =>

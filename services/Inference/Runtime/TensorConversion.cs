@@ -55,17 +55,46 @@ internal static class TensorConversion
         return TensorData.OfStrings(name, shape, strings);
     }
 
-    /// <summary>Rows [<paramref name="start"/>, start + <paramref name="rows"/>) of a tensor's first dimension.</summary>
-    public static TensorData Rows(TensorData tensor, long start, long rows)
+    /// <summary>
+    /// A batched output split back into each request's rows (<paramref name="rows"/>, in order), copied from ONNX Runtime's
+    /// buffer; throws <see cref="BatchShapeException"/> when the output's first dimension is not the batch.
+    /// </summary>
+    public static TensorData[] SplitRows(string name, OrtValue value, IReadOnlyList<long> rows)
     {
-        var shape = tensor.Shape.ToArray();
-        shape[0] = rows;
-        var perRow = tensor.Shape.Skip(1).Aggregate(1L, (product, dimension) => product * dimension);
-        if (tensor.Type.IsBytes)
+        var info = value.GetTensorTypeAndShape();
+        if (!DataType.TryFromOrt(info.ElementDataType, out var type))
         {
-            return TensorData.OfStrings(tensor.Name, shape, tensor.Strings.AsSpan((int)(start * perRow), (int)(rows * perRow)).ToArray());
+            throw new InvalidOperationException($"Output '{name}' has element type {info.ElementDataType}, which the protocol cannot carry.");
         }
-        var rowBytes = perRow * tensor.Type.Size;
-        return TensorData.Fixed(tensor.Name, tensor.Type, shape, tensor.Data.AsSpan((int)(start * rowBytes), (int)(rows * rowBytes)).ToArray());
+        var shape = info.Shape;
+        if (shape.Length == 0 || shape[0] != rows.Sum())
+        {
+            throw new BatchShapeException();
+        }
+        var perRow = shape.Skip(1).Aggregate(1L, (product, dimension) => product * dimension);
+        var parts = new TensorData[rows.Count];
+        var data = type.IsBytes ? default : value.GetTensorMutableRawData();
+        long row = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var partShape = shape.ToArray();
+            partShape[0] = rows[i];
+            var (first, count) = ((int)(row * perRow), (int)(rows[i] * perRow));
+            if (type.IsBytes)
+            {
+                var strings = new byte[count][];
+                for (var element = 0; element < count; element++)
+                {
+                    strings[element] = value.GetStringElementAsSpan(first + element).ToArray();
+                }
+                parts[i] = TensorData.OfStrings(name, partShape, strings);
+            }
+            else
+            {
+                parts[i] = TensorData.Fixed(name, type, partShape, data.Slice(first * type.Size, count * type.Size).ToArray());
+            }
+            row += rows[i];
+        }
+        return parts;
     }
 }
