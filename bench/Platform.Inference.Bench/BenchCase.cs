@@ -3,6 +3,7 @@ namespace Platform.Inference.Bench;
 /// <summary>
 /// One row of the report: <see cref="Model"/> under single-row requests at <see cref="Concurrency"/>, beside ONNX Runtime in
 /// process running batches of <see cref="BaselineBatch"/> rows one after another (for concurrency 1, batch 1; above it, the
-/// batch that perfect dynamic batching would form).
+/// batch that perfect dynamic batching would form). Requests go over HTTP with wrk, or over gRPC (<see cref="Grpc"/>) from a
+/// .NET gRPC client in the benchmark's own process.
 /// </summary>
-public sealed record BenchCase(string Name, BenchModel Model, int Concurrency, int BaselineBatch);
+public sealed record BenchCase(string Name, BenchModel Model, int Concurrency, int BaselineBatch, bool Grpc = false);

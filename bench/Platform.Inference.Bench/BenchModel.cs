@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Google.Protobuf;
+using Platform.Inference.Grpc.Protocol;
 
 namespace Platform.Inference.Bench;
 
@@ -37,5 +39,17 @@ public sealed record BenchModel(
             parameters = new { binary_data_output = true },
         });
         return ([.. header, .. Inputs.SelectMany(input => input.Bytes)], header.Length);
+    }
+
+    /// <summary>The same request over gRPC: the inputs' bytes in <c>raw_input_contents</c>, the output asked for by name.</summary>
+    public ModelInferRequest GrpcRequest()
+    {
+        var request = new ModelInferRequest { ModelName = Name, Outputs = { new ModelInferRequest.Types.InferRequestedOutputTensor { Name = Output } } };
+        foreach (var input in Inputs)
+        {
+            request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = input.DataType, Shape = { input.RowShape } });
+            request.RawInputContents.Add(ByteString.CopyFrom(input.Bytes));
+        }
+        return request;
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+using Platform.Inference.Grpc.Protocol;
 using Platform.Testing;
 
 namespace Platform.Inference.Bench;
@@ -20,12 +22,15 @@ public sealed class BenchServer : IAsyncDisposable
     private readonly string _folder;
     private readonly TimeSpan _warmUp;
 
-    private BenchServer(ServiceProcess process, string folder, TimeSpan warmUp)
+    private readonly GrpcChannel _channel;
+
+    private BenchServer(ServiceProcess process, string folder, TimeSpan warmUp, int grpcPort)
     {
         _process = process;
         _folder = folder;
         _warmUp = warmUp;
         _client = process.CreateClient();
+        _channel = GrpcChannel.ForAddress(new UriBuilder(process.BaseAddress) { Port = grpcPort }.Uri);
     }
 
     /// <param name="warmUp">How long each case's load runs before it is measured: long enough for the JIT to finish tiering up the request path, which otherwise takes a share of the cores being measured.</param>
@@ -38,6 +43,8 @@ public sealed class BenchServer : IAsyncDisposable
             ["Inference:CacheDirectory"] = Path.Combine(folder, "cache"),
             ["Inference:Defaults:IntraOpThreads"] = intraOpThreads.ToString(CultureInfo.InvariantCulture),
         };
+        var grpcPort = FreePort.Next();
+        settings["Inference:GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
         foreach (var model in models)
         {
             settings[$"Inference:Models:{model.Name}:Path"] = model.Path;
@@ -45,7 +52,7 @@ public sealed class BenchServer : IAsyncDisposable
             settings[$"Inference:Models:{model.Name}:MaxQueueDelay"] = model.MaxQueueDelay.ToString("c", CultureInfo.InvariantCulture);
             settings[$"Inference:Models:{model.Name}:AllowSpinning"] = model.AllowSpinning ? "true" : "false";
         }
-        var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder, warmUp);
+        var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder, warmUp, grpcPort);
         try
         {
             await server._process.WaitUntilHealthyAsync(ReadyTimeout, "/v2/health/ready");
@@ -81,6 +88,23 @@ public sealed class BenchServer : IAsyncDisposable
         return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
     }
 
+    /// <summary>
+    /// Sends <paramref name="model"/>'s single-row request over gRPC from <paramref name="concurrency"/> clients in this process
+    /// (each waits for its answer before it sends again) for <paramref name="duration"/>, after the same warm-up.
+    /// </summary>
+    public async Task<Measurement> GrpcLoadAsync(BenchModel model, int concurrency, TimeSpan duration)
+    {
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        var request = model.GrpcRequest();
+        await GrpcClients.RunAsync(client, request, concurrency, _warmUp);
+        var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
+        var cpu = CpuUse.Start(_process.ProcessId);
+        var measured = await GrpcClients.RunAsync(client, request, concurrency, duration);
+        var used = cpu.Stop();
+        var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
+        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
+    }
+
     /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with wrk, one request at a time.</summary>
     public async Task<Measurement> HttpFloorAsync(TimeSpan duration)
     {
@@ -104,6 +128,7 @@ public sealed class BenchServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _channel.Dispose();
         await _process.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

@@ -43,6 +43,8 @@ try
         new(medium.Description, medium, 8, 8),
         new(medium.Description, medium, 32, 32),
         new(miniLm.Description, miniLm, 8, 8),
+        new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 1, 1, Grpc: true),
+        new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 8, 8, Grpc: true),
     ];
 
     // Each case's baseline runs just before it, while the server idles, so that both see the same load on the machine.
@@ -56,9 +58,12 @@ try
         await using var server = await BenchServer.StartAsync(models, intraOpThreads, warmUp);
         foreach (var benchCase in cases)
         {
-            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then wrk at concurrency {benchCase.Concurrency}.");
+            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}.");
             var baseline = raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration);
-            results.Add(new BenchResult(benchCase, await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration), baseline));
+            var served = benchCase.Grpc
+                ? await server.GrpcLoadAsync(benchCase.Model, benchCase.Concurrency, duration)
+                : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration);
+            results.Add(new BenchResult(benchCase, served, baseline));
         }
         httpFloor = await server.HttpFloorAsync(duration);
     }
