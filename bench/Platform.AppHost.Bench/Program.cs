@@ -77,7 +77,7 @@ foreach (var name in coldStarts[0].Healthy.OrderBy(entry => entry.Value).Select(
 Console.WriteLine();
 if (overhead.Count > 0)
 {
-    Console.WriteLine($"Gateway overhead: hey, POST /v2/models/{{model}}/infer, concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
+    Console.WriteLine($"Gateway overhead: wrk, POST /v2/models/{{model}}/infer, concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
     Console.WriteLine();
     Console.WriteLine("| model | round | path | requests | req/s | p50 | p99 | failures | gateway / direct req/s |");
     Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
