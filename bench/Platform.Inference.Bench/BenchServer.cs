@@ -80,12 +80,7 @@ public sealed class BenchServer : IAsyncDisposable
             ["Inference-Header-Content-Length"] = headerLength.ToString(CultureInfo.InvariantCulture),
         });
         await Wrk.RunAsync(request, concurrency, _warmUp, RequestTimeout);
-        var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
-        var cpu = CpuUse.Start(_process.ProcessId);
-        var measured = await Wrk.RunAsync(request, concurrency, duration, RequestTimeout);
-        var used = cpu.Stop();
-        var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
-        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
+        return await MeasureAsync(model, () => Wrk.RunAsync(request, concurrency, duration, RequestTimeout));
     }
 
     /// <summary>
@@ -97,9 +92,15 @@ public sealed class BenchServer : IAsyncDisposable
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         var request = model.GrpcRequest();
         await GrpcClients.RunAsync(client, request, concurrency, _warmUp);
+        return await MeasureAsync(model, () => GrpcClients.RunAsync(client, request, concurrency, duration));
+    }
+
+    /// <summary>Runs the measured load, with the server's CPU and the mean batch the server formed over it (its Triton metrics).</summary>
+    private async Task<Measurement> MeasureAsync(BenchModel model, Func<Task<LoadReport>> load)
+    {
         var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
         var cpu = CpuUse.Start(_process.ProcessId);
-        var measured = await GrpcClients.RunAsync(client, request, concurrency, duration);
+        var measured = await load();
         var used = cpu.Stop();
         var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
         return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -9,42 +8,8 @@ public static partial class Hey
 {
     /// <param name="arguments">hey's own arguments, ending with the URL.</param>
     /// <param name="timeout">How long hey may run before this gives up on it.</param>
-    public static async Task<LoadReport> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("hey") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException("hey is not installed: apt-get install -y hey", exception);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(timeout);
-            }
-            catch (TimeoutException)
-            {
-                process.Kill();
-                throw new TimeoutException($"hey did not finish within {timeout.TotalSeconds:0} s: hey {string.Join(' ', arguments)}");
-            }
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"hey exited with {process.ExitCode}: {await error}");
-            }
-            return Parse(await output);
-        }
-    }
+    public static async Task<LoadReport> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout) =>
+        Parse(await ToolProcess.RunAsync("hey", arguments, timeout));
 
     /// <remarks>hey prints latencies in seconds with four decimals: percentiles are good to 0.1 ms.</remarks>
     public static LoadReport Parse(string output)

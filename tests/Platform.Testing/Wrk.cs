@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -24,44 +23,13 @@ public static partial class Wrk
         await File.WriteAllTextAsync(script, Script(request));
         try
         {
-            var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in (string[])
+            return Parse(await ToolProcess.RunAsync("wrk",
                 [
                     "-t1", $"-c{connections}", $"-d{(int)Math.Ceiling(duration.TotalSeconds)}s",
                     // wrk's own default (2 s) would count a slow answer as a failure rather than as a long latency.
                     $"--timeout={(int)Math.Ceiling(timeout.TotalSeconds)}s", "--latency", "-s", script, request.Url.ToString(),
-                ])
-            {
-                start.ArgumentList.Add(argument);
-            }
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception exception)
-            {
-                throw new InvalidOperationException("wrk is not installed: apt-get install -y wrk", exception);
-            }
-            using (process)
-            {
-                var output = process.StandardOutput.ReadToEndAsync();
-                var error = process.StandardError.ReadToEndAsync();
-                try
-                {
-                    await process.WaitForExitAsync().WaitAsync(duration + timeout);
-                }
-                catch (TimeoutException)
-                {
-                    process.Kill();
-                    throw new TimeoutException($"wrk did not finish within {(duration + timeout).TotalSeconds:0} s: {request.Method} {request.Url}");
-                }
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"wrk exited with {process.ExitCode}: {await error}{await output}");
-                }
-                return Parse(await output);
-            }
+                ],
+                duration + timeout));
         }
         finally
         {
