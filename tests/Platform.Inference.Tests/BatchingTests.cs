@@ -10,7 +10,8 @@ namespace Platform.Inference.Tests;
 /// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, whose
 /// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run, and whose <c>slow</c> MLP (the
 /// same network) batches up to 8 rows, waiting up to a second, on one thread; <c>configured</c> (the small MLP again) has
-/// two instances and spinning threads, for the configuration extension to report.
+/// two instances and spinning threads, for the configuration extension to report; <c>strings</c> returns its BYTES input and
+/// batches up to 16 rows, waiting up to 500 ms.
 /// </summary>
 public sealed class BatchingFixture : IAsyncLifetime
 {
@@ -41,6 +42,9 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Set("Inference:Models:configured:MaxBatchSize", "64");
         _models.Set("Inference:Models:configured:AllowSpinning", "true");
         _models.Set("Inference:Models:configured:Instances", "2");
+        _models.Add("strings", TestGraphs.Identity(Protocol.DataType.Bytes));
+        _models.Set("Inference:Models:strings:MaxBatchSize", "16");
+        _models.Set("Inference:Models:strings:MaxQueueDelay", "00:00:00.500");
         _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
         _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
         Server = await InferenceServer.StartAsync(_models.Settings);
@@ -127,6 +131,32 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
         {
             Assert.Equal(data, Floats(Output(response, "output")));
         }
+    }
+
+    [Fact]
+    public async Task Requests_of_several_rows_batched_together_each_get_their_own_rows_back_strings_too()
+    {
+        var metrics = await Client.GetStringAsync("/metrics", Cancellation);
+        var (rowsBefore, runsBefore) = (Counter(metrics, "nv_inference_count", "strings"), Counter(metrics, "nv_inference_exec_count", "strings"));
+
+        // Three requests of 1, 2 and 3 rows, sent together: the batcher stacks them into one run of 6 rows and splits the
+        // output back, so each request must get exactly its own rows, in order.
+        var responses = await Task.WhenAll(Enumerable.Range(1, 3).Select(async rows =>
+        {
+            var data = Enumerable.Range(0, rows * 2).Select(i => $"request {rows}, element {i}").ToArray();
+            var response = await (await Client.InferAsync("strings", Request(Input("input", "BYTES", [rows, 2], Array(data))))).ReadJsonAsync();
+            return (rows, data, response);
+        }));
+
+        foreach (var (rows, data, response) in responses)
+        {
+            var output = Output(response, "output");
+            Assert.Equal([rows, 2L], output["shape"]!.AsArray().Select(dimension => dimension!.GetValue<long>()));
+            Assert.Equal(data, output["data"]!.AsArray().Select(element => element!.GetValue<string>()));
+        }
+        metrics = await Client.GetStringAsync("/metrics", Cancellation);
+        Assert.Equal(6, Counter(metrics, "nv_inference_count", "strings") - rowsBefore);
+        Assert.True(Counter(metrics, "nv_inference_exec_count", "strings") - runsBefore < 3, "the three requests should have shared a run");
     }
 
     [Fact]

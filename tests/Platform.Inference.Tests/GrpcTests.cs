@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Platform.Inference.Grpc;
 using Platform.Inference.Grpc.Protocol;
@@ -169,7 +170,8 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
         { "wrong datatype", "is FP32 in the model, but the request sends FP64" },
         { "wrong shape", "has shape [3, 5], but the model takes [-1, 4]" },
         { "too few elements", "fp32_contents must hold 12 elements, but holds 11" },
-        { "elements in the wrong field", "fp32_contents must hold 12 elements, but holds 0" },
+        { "elements in the wrong field", "its elements go in fp32_contents, but fp64_contents holds 12" },
+        { "elements in two fields", "its elements go in fp32_contents, but int_contents holds 2" },
         { "no data", "has neither contents nor an entry in raw_input_contents" },
         { "raw and typed at once", "has contents, but the request carries raw_input_contents" },
         { "raw entries for fewer inputs", "raw_input_contents has 2 entries for 1 inputs" },
@@ -196,6 +198,7 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
             case "elements in the wrong field":
                 input.Contents = new InferTensorContents { Fp64Contents = { ThreeRows.Select(value => (double)value) } };
                 break;
+            case "elements in two fields": input.Contents.IntContents.Add([1, 2]); break;
             case "no data": input.Contents = null; break;
             case "raw and typed at once": input.Contents = new InferTensorContents { Fp32Contents = { ThreeRows } }; break;
             case "raw entries for fewer inputs": request.RawInputContents.Add(ByteString.Empty); break;
@@ -267,6 +270,7 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
     [InlineData("urls", "http://127.0.0.1:5005", "http://127.0.0.1:5005;http://127.0.0.1:8001")]
     [InlineData("urls", "http://localhost:7000;http://localhost:8001", "http://localhost:7000;http://localhost:8001")]
     [InlineData("http_ports", "8080", "http://*:8080;http://*:8001")]
+    [InlineData("https_ports", "8443", "https://*:8443;http://*:8001")]
     [InlineData(null, null, "http://localhost:5000;http://localhost:8001")]
     public void The_grpc_port_joins_the_servers_addresses_however_they_were_given(string? key, string? value, string expected)
     {
@@ -275,6 +279,35 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
             .Build();
 
         Assert.Equal(expected, GrpcEndpoint.ServerUrls(configuration, 8001));
+    }
+
+    [Fact]
+    public void A_grpc_port_that_is_the_servers_only_port_stops_the_server_at_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>("urls", "http://127.0.0.1:8001")]).Build();
+
+        var exception = Assert.Throws<InvalidOperationException>(() => GrpcEndpoint.ServerUrls(configuration, 8001));
+
+        Assert.Contains("give gRPC a port of its own", exception.Message);
+    }
+
+    [Fact]
+    public async Task A_compressed_request_is_answered_and_one_that_inflates_past_the_limit_is_resource_exhausted()
+    {
+        // The .NET client compresses a call with gzip when this header asks it to.
+        var compressed = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+        var answer = await Grpc.ModelInferAsync(MlpRequest(raw: true), compressed, cancellationToken: Cancellation);
+        Assert.Equal(DirectOnnx.Run(ProtocolFixture.Mlp, "input", ThreeRows, [3, 4], "output"), Floats(answer.RawOutputContents.Single()));
+
+        // Zeros compress to almost nothing: a few kilobytes on the wire that inflate to four times the server's limit.
+        var bomb = new ModelInferRequest { ModelName = "identity-uint8" };
+        bomb.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "UINT8", Shape = { 1, 4 * ProtocolFixture.MaxRequestBytes } });
+        bomb.RawInputContents.Add(ByteString.CopyFrom(new byte[4 * ProtocolFixture.MaxRequestBytes]));
+        var failure = await Assert.ThrowsAsync<RpcException>(() => Grpc.ModelInferAsync(bomb, compressed, cancellationToken: Cancellation).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, failure.StatusCode);
+        Assert.Contains("inflates to more than the server's limit", failure.Status.Detail);
+        Assert.Single((await Grpc.ModelInferAsync(MlpRequest(raw: true), cancellationToken: Cancellation)).RawOutputContents);
     }
 
     private async Task<long> Counter(string name, string model, string labels = "")
@@ -310,4 +343,46 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
     private static DataType Type(string name) => DataType.TryParse(name, out var type) ? type : throw new ArgumentException(name);
 
     private static float[] Floats(ByteString bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.Span).ToArray();
+}
+
+/// <summary>Messages larger than Kestrel's own body limit (30 MB), on a server that allows them.</summary>
+public sealed class GrpcLargeMessageTests
+{
+    private const int MaxRequestBytes = 48 * 1024 * 1024;
+
+    [Fact]
+    public async Task A_message_over_kestrels_body_limit_but_within_the_servers_is_answered_and_one_over_the_servers_is_resource_exhausted()
+    {
+        using var models = new ModelFolder();
+        models.Add("identity-uint8", TestGraphs.Identity(DataType.UInt8));
+        models.Set("Inference:MaxRequestBytes", MaxRequestBytes.ToString());
+        models.Set("Inference:CacheDirectory", Path.Combine(models.Path, "cache"));
+        var grpcPort = Platform.Testing.FreePort.Next();
+        models.Set("Inference:GrpcPort", grpcPort.ToString());
+        await using var server = await InferenceServer.StartAsync(models.Settings);
+        using var http = server.CreateClient();
+        await InferenceServer.WaitUntilReadyAsync(http);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}",
+            new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        var large = Request(32 * 1024 * 1024);
+        var response = await client.ModelInferAsync(large, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal([1L, 32 * 1024 * 1024], response.Outputs.Single().Shape);
+        Assert.True(large.RawInputContents[0] == response.RawOutputContents[0], "the identity model's answer differs from its input");
+
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(() =>
+            client.ModelInferAsync(Request(MaxRequestBytes + 1), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
+    }
+
+    private static ModelInferRequest Request(int bytes)
+    {
+        var data = new byte[bytes];
+        new Random(7).NextBytes(data);
+        var request = new ModelInferRequest { ModelName = "identity-uint8" };
+        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "UINT8", Shape = { 1, bytes } });
+        request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(data));
+        return request;
+    }
 }

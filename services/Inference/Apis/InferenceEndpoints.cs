@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Platform.Inference.Grpc;
 
 namespace Platform.Inference.Apis;
 
@@ -12,13 +13,14 @@ public static class InferenceEndpoints
         app.UseStatusCodePages(context => new OipError(context.HttpContext.Response.StatusCode,
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answers {context.HttpContext.Response.StatusCode}.").ExecuteAsync(context.HttpContext));
 
+        app.UseGrpcBodyLimit();
         app.MapOpenApi();
         app.MapDefaultEndpoints();
         app.MapServerApi();
         app.MapModelsApi();
         app.MapRepositoryApi();
         app.MapMetricsApi();
-        app.MapGrpcService<Grpc.GrpcInferenceService>();
+        app.MapGrpcService<GrpcInferenceService>();
         return app;
     }
 

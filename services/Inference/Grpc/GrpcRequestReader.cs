@@ -61,6 +61,17 @@ public static class GrpcRequestReader
             "BYTES" => (contents.BytesContents.Count, "bytes_contents"),
             _ => throw new ProtocolException($"Input '{name}' is {type}, which has no typed contents field: send it in raw_input_contents."),
         };
+        var stray = new[]
+        {
+            (contents.BoolContents.Count, "bool_contents"), (contents.IntContents.Count, "int_contents"),
+            (contents.Int64Contents.Count, "int64_contents"), (contents.UintContents.Count, "uint_contents"),
+            (contents.Uint64Contents.Count, "uint64_contents"), (contents.Fp32Contents.Count, "fp32_contents"),
+            (contents.Fp64Contents.Count, "fp64_contents"), (contents.BytesContents.Count, "bytes_contents"),
+        }.FirstOrDefault(other => other.Item2 != field && other.Item1 > 0);
+        if (stray.Item2 is not null)
+        {
+            throw new ProtocolException($"Input '{name}' is {type}: its elements go in {field}, but {stray.Item2} holds {stray.Item1}.");
+        }
         if (held != count)
         {
             throw new ProtocolException(
