@@ -13,7 +13,7 @@ public static class InferenceEndpoints
         app.UseStatusCodePages(context => new OipError(context.HttpContext.Response.StatusCode,
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answers {context.HttpContext.Response.StatusCode}.").ExecuteAsync(context.HttpContext));
 
-        app.UseGrpcBodyLimit();
+        app.UseGrpcCalls();
         app.MapOpenApi();
         app.MapDefaultEndpoints();
         app.MapServerApi();

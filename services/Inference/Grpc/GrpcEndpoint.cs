@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -55,19 +56,28 @@ public static class GrpcEndpoint
     }
 
     /// <summary>
-    /// Lets a gRPC request's body run to <c>Inference:MaxRequestBytes</c>: Kestrel's own body limit (30 MB) would cut a
-    /// unary call short before gRPC's message limit, which is the one that answers RESOURCE_EXHAUSTED, could apply.
+    /// Before a gRPC call reads its message: lets the body run to <c>Inference:MaxRequestBytes</c> (Kestrel's own body limit,
+    /// 30 MB, would cut a unary call short before gRPC's message limit, the one that answers RESOURCE_EXHAUSTED, could
+    /// apply), and notes when the request arrived, so that its duration in the metrics counts the read as HTTP's does.
     /// </summary>
-    public static IApplicationBuilder UseGrpcBodyLimit(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseGrpcCalls(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
-                && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
             {
-                limit.MaxRequestBodySize = null;
+                context.Items[ArrivedKey] = Stopwatch.GetTimestamp();
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = null;
+                }
             }
             return next(context);
         });
+
+    /// <summary>When the call's request arrived (<see cref="Stopwatch.GetTimestamp"/>), as <see cref="UseGrpcCalls"/> noted it.</summary>
+    public static long Arrived(HttpContext context) => context.Items[ArrivedKey] as long? ?? Stopwatch.GetTimestamp();
+
+    private static readonly object ArrivedKey = new();
 
     /// <summary>
     /// The server's addresses with the gRPC port's added (on the host of the first), as <c>urls</c> spells them. Throws when

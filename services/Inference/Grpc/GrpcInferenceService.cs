@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using ModelAccess = Platform.Inference.Apis.ModelAccess;
@@ -57,7 +56,7 @@ public sealed class GrpcInferenceService(ModelRepository repository) : GRPCInfer
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = GrpcEndpoint.Arrived(context.GetHttpContext());
         var (lease, error) = ModelAccess.Lease(repository, request.ModelName, NullIfEmpty(request.ModelVersion));
         if (lease is null)
         {
