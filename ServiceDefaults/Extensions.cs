@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,12 @@ public static class Extensions
 
     /// <summary>MassTransit's ActivitySource and Meter are both named "MassTransit".</summary>
     private const string MassTransitTelemetryName = "MassTransit";
+
+    /// <summary>
+    /// The most traces a second this service starts (a request arriving with a sampled parent is traced regardless); unset:
+    /// every one. The AppHost sets it for local runs, where every trace goes to the dashboard.
+    /// </summary>
+    public const string MaxTracesPerSecondKey = "Telemetry:MaxTracesPerSecond";
 
     /// <summary>Activity sources and meters of Platform's own code start with this prefix.</summary>
     public const string PlatformTelemetryPrefix = "Platform.";
@@ -48,6 +55,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        var maxTracesPerSecond = builder.Configuration.GetValue<double?>(MaxTracesPerSecondKey);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -55,7 +63,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(MassTransitTelemetryName)
                 .AddMeter(PlatformTelemetryPrefix + "*"))
-            .WithTracing(tracing => tracing
+            .WithTracing(tracing => (maxTracesPerSecond is > 0 ? tracing.SetSampler(new ParentBasedSampler(new RateLimitingSampler(maxTracesPerSecond.Value))) : tracing)
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(MassTransitTelemetryName)
                 .AddSource(PlatformTelemetryPrefix + "*")

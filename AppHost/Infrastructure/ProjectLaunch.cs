@@ -5,6 +5,7 @@ namespace Platform.AppHost.Infrastructure;
 public static class ProjectLaunch
 {
     private const string MetricExportIntervalMilliseconds = "5000";
+    private const string MaxTracesPerSecond = "20";
 
     /// <summary>
     /// The platform's .NET services, added as projects (the dashboard shows them as such, and a published manifest carries
@@ -36,6 +37,10 @@ public static class ProjectLaunch
         // in a long-running pod (a deployment keeps it), not for ten services starting at once on two cores, where it cost
         // about 5 CPU-seconds of the start and kept twice the cores busy at rest (docs/benchmarks.md).
         project.WithEnvironment("DOTNET_TieredPGO", "0");
+        // Every trace goes to the dashboard, which under load took a third of this machine's two cores ingesting them
+        // (docs/benchmarks.md): each service starts at most this many traces a second, whole across services; a person
+        // clicking around stays far below it.
+        project.WithEnvironment("Telemetry__MaxTracesPerSecond", MaxTracesPerSecond);
         var program = BuiltProgram(new TProject().ProjectPath);
         if (!File.Exists(program))
         {
