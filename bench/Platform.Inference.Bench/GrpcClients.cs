@@ -34,10 +34,7 @@ public static class GrpcClients
         var latencies = clients.SelectMany(result => result.Latencies).Order().ToList();
         var failures = clients.SelectMany(result => result.Failures).ToList();
         return new LoadReport(latencies.Count + failures.Count, latencies.Count / elapsed.TotalSeconds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures.Count,
+            Measurement.Percentile(latencies, 0.50), Measurement.Percentile(latencies, 0.99), failures.Count,
             failures.GroupBy(status => status).Select(group => $"{group.Count()} × {group.Key}").ToList());
     }
-
-    private static TimeSpan? Percentile(List<TimeSpan> sorted, double fraction) =>
-        sorted.Count == 0 ? null : sorted[(int)Math.Ceiling(sorted.Count * fraction) - 1];
 }

@@ -19,6 +19,10 @@ public sealed record Measurement(
     TimeSpan? CpuPerRow = null,
     TimeSpan? MachineCpuPerRow = null)
 {
+    /// <summary>The latency below which <paramref name="fraction"/> of the sorted <paramref name="latencies"/> fall; null when there are none.</summary>
+    public static TimeSpan? Percentile(IReadOnlyList<TimeSpan> latencies, double fraction) =>
+        latencies.Count == 0 ? null : latencies[(int)Math.Ceiling(latencies.Count * fraction) - 1];
+
     public static Measurement Served(LoadReport load, double? meanBatch, CpuUse cpu) =>
         new(load.RequestsPerSecond, load.P50, load.P99, load.Failures, load.FailureKinds, meanBatch,
             cpu.Process / Math.Max(1, load.Requests), cpu.Machine / Math.Max(1, load.Requests));

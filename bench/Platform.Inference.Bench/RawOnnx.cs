@@ -51,7 +51,7 @@ public sealed class RawOnnx : IDisposable
             var used = cpu.Stop();
             var rows = latencies.Count * batch;
             latencies.Sort();
-            return new Measurement(rows / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), 0, [],
+            return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(latencies, 0.50), Measurement.Percentile(latencies, 0.99), 0, [],
                 CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
         }
         finally
@@ -62,8 +62,6 @@ public sealed class RawOnnx : IDisposable
             }
         }
     }
-
-    private static TimeSpan Percentile(List<TimeSpan> sorted, double fraction) => sorted[(int)Math.Ceiling(sorted.Count * fraction) - 1];
 
     public void Dispose() => _session.Dispose();
 }

@@ -73,7 +73,7 @@ public sealed class GrpcInferenceService(ModelRepository repository) : GRPCInfer
         }
     }
 
-    /// <summary>The answer, every output's elements in <c>raw_output_contents</c> (BYTES: each after its 4-byte little-endian length).</summary>
+    /// <summary>The answer, every output's elements in <c>raw_output_contents</c>, laid out as the binary data extension lays them.</summary>
     private static ModelInferResponse Response(string model, string version, InferenceRequest request, IReadOnlyList<TensorData> outputs)
     {
         var response = new ModelInferResponse { ModelName = model, ModelVersion = version, Id = request.Id ?? "" };
@@ -81,22 +81,9 @@ public sealed class GrpcInferenceService(ModelRepository repository) : GRPCInfer
         {
             response.Outputs.Add(new ModelInferResponse.Types.InferOutputTensor { Name = output.Name, Datatype = output.Type.Name, Shape = { output.Shape } });
             // The output's bytes are its own (nothing writes them after the run), so they go out without a copy.
-            response.RawOutputContents.Add(output.Type.IsBytes ? ByteString.CopyFrom(Strings(output.Strings!)) : UnsafeByteOperations.UnsafeWrap(output.Data));
+            response.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(output.ToBinary()));
         }
         return response;
-    }
-
-    private static byte[] Strings(byte[][] elements)
-    {
-        var bytes = new byte[elements.Sum(element => 4L + element.Length)];
-        var offset = 0;
-        foreach (var element in elements)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), (uint)element.Length);
-            element.CopyTo(bytes, offset + 4);
-            offset += 4 + element.Length;
-        }
-        return bytes;
     }
 
     private static RpcException Failure(OipError error) =>

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Google.Protobuf.Collections;
 using Platform.Inference.Grpc.Protocol;
 using Platform.Inference.Protocol;
@@ -48,30 +48,32 @@ public static class GrpcRequestReader
     /// <summary>A tensor from the repeated field of its datatype, which must hold exactly <paramref name="count"/> elements, each in the datatype's range.</summary>
     private static TensorData Typed(string name, DataType type, long[] shape, long count, InferTensorContents contents)
     {
-        // The count is checked before anything is allocated for it: the shape is the client's word, the field's length is what it sent.
-        var (held, field) = type.Name switch
+        (string Field, int Count)[] fields =
+        [
+            ("bool_contents", contents.BoolContents.Count), ("int_contents", contents.IntContents.Count),
+            ("int64_contents", contents.Int64Contents.Count), ("uint_contents", contents.UintContents.Count),
+            ("uint64_contents", contents.Uint64Contents.Count), ("fp32_contents", contents.Fp32Contents.Count),
+            ("fp64_contents", contents.Fp64Contents.Count), ("bytes_contents", contents.BytesContents.Count),
+        ];
+        var field = type.Name switch
         {
-            "BOOL" => (contents.BoolContents.Count, "bool_contents"),
-            "INT8" or "INT16" or "INT32" => (contents.IntContents.Count, "int_contents"),
-            "INT64" => (contents.Int64Contents.Count, "int64_contents"),
-            "UINT8" or "UINT16" or "UINT32" => (contents.UintContents.Count, "uint_contents"),
-            "UINT64" => (contents.Uint64Contents.Count, "uint64_contents"),
-            "FP32" => (contents.Fp32Contents.Count, "fp32_contents"),
-            "FP64" => (contents.Fp64Contents.Count, "fp64_contents"),
-            "BYTES" => (contents.BytesContents.Count, "bytes_contents"),
+            "BOOL" => "bool_contents",
+            "INT8" or "INT16" or "INT32" => "int_contents",
+            "INT64" => "int64_contents",
+            "UINT8" or "UINT16" or "UINT32" => "uint_contents",
+            "UINT64" => "uint64_contents",
+            "FP32" => "fp32_contents",
+            "FP64" => "fp64_contents",
+            "BYTES" => "bytes_contents",
             _ => throw new ProtocolException($"Input '{name}' is {type}, which has no typed contents field: send it in raw_input_contents."),
         };
-        var stray = new[]
+        var stray = fields.FirstOrDefault(other => other.Field != field && other.Count > 0);
+        if (stray.Field is not null)
         {
-            (contents.BoolContents.Count, "bool_contents"), (contents.IntContents.Count, "int_contents"),
-            (contents.Int64Contents.Count, "int64_contents"), (contents.UintContents.Count, "uint_contents"),
-            (contents.Uint64Contents.Count, "uint64_contents"), (contents.Fp32Contents.Count, "fp32_contents"),
-            (contents.Fp64Contents.Count, "fp64_contents"), (contents.BytesContents.Count, "bytes_contents"),
-        }.FirstOrDefault(other => other.Item2 != field && other.Item1 > 0);
-        if (stray.Item2 is not null)
-        {
-            throw new ProtocolException($"Input '{name}' is {type}: its elements go in {field}, but {stray.Item2} holds {stray.Item1}.");
+            throw new ProtocolException($"Input '{name}' is {type}: its elements go in {field}, but {stray.Field} holds {stray.Count}.");
         }
+        // The count is checked before anything is allocated for it: the shape is the client's word, the field's length is what it sent.
+        var held = fields.Single(other => other.Field == field).Count;
         if (held != count)
         {
             throw new ProtocolException(
@@ -82,80 +84,35 @@ public static class GrpcRequestReader
             return TensorData.OfStrings(name, shape, contents.BytesContents.Select(element => element.ToByteArray()).ToArray());
         }
         var data = new byte[count * type.Size];
-        var span = data.AsSpan();
         switch (type.Name)
         {
-            case "BOOL":
-                for (var i = 0; i < count; i++)
-                {
-                    data[i] = contents.BoolContents[i] ? (byte)1 : (byte)0;
-                }
-                break;
-            case "INT8":
-                for (var i = 0; i < count; i++)
-                {
-                    data[i] = unchecked((byte)(sbyte)InRange(contents.IntContents[i], sbyte.MinValue, sbyte.MaxValue, i));
-                }
-                break;
-            case "INT16":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteInt16LittleEndian(span[(i * 2)..], (short)InRange(contents.IntContents[i], short.MinValue, short.MaxValue, i));
-                }
-                break;
-            case "INT32":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(span[(i * 4)..], contents.IntContents[i]);
-                }
-                break;
-            case "INT64":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteInt64LittleEndian(span[(i * 8)..], contents.Int64Contents[i]);
-                }
-                break;
-            case "UINT8":
-                for (var i = 0; i < count; i++)
-                {
-                    data[i] = (byte)InRange(contents.UintContents[i], 0, byte.MaxValue, i);
-                }
-                break;
-            case "UINT16":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteUInt16LittleEndian(span[(i * 2)..], (ushort)InRange(contents.UintContents[i], 0, ushort.MaxValue, i));
-                }
-                break;
-            case "UINT32":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteUInt32LittleEndian(span[(i * 4)..], contents.UintContents[i]);
-                }
-                break;
-            case "UINT64":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteUInt64LittleEndian(span[(i * 8)..], contents.Uint64Contents[i]);
-                }
-                break;
-            case "FP32":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], contents.Fp32Contents[i]);
-                }
-                break;
-            case "FP64":
-                for (var i = 0; i < count; i++)
-                {
-                    BinaryPrimitives.WriteDoubleLittleEndian(span[(i * 8)..], contents.Fp64Contents[i]);
-                }
-                break;
+            case "BOOL": Fill(contents.BoolContents, data, (value, _) => value ? (byte)1 : (byte)0); break;
+            case "INT8": Fill(contents.IntContents, data, (value, i) => (sbyte)InRange(value, sbyte.MinValue, sbyte.MaxValue, i)); break;
+            case "INT16": Fill(contents.IntContents, data, (value, i) => (short)InRange(value, short.MinValue, short.MaxValue, i)); break;
+            case "INT32": Fill(contents.IntContents, data, (value, _) => value); break;
+            case "INT64": Fill(contents.Int64Contents, data, (value, _) => value); break;
+            case "UINT8": Fill(contents.UintContents, data, (value, i) => (byte)InRange(value, 0, byte.MaxValue, i)); break;
+            case "UINT16": Fill(contents.UintContents, data, (value, i) => (ushort)InRange(value, 0, ushort.MaxValue, i)); break;
+            case "UINT32": Fill(contents.UintContents, data, (value, _) => value); break;
+            case "UINT64": Fill(contents.Uint64Contents, data, (value, _) => value); break;
+            case "FP32": Fill(contents.Fp32Contents, data, (value, _) => value); break;
+            case "FP64": Fill(contents.Fp64Contents, data, (value, _) => value); break;
         }
         return TensorData.Fixed(name, type, shape, data);
 
         long InRange(long value, long min, long max, int index) =>
             value >= min && value <= max ? value : throw new ProtocolException($"Element {index} of input '{name}' is {value}, outside the {type} range {min} to {max}.");
+    }
+
+    /// <summary>Writes each element of <paramref name="field"/>, converted, into <paramref name="data"/> as the datatype's elements (in the machine's order, little-endian, as the server holds every tensor).</summary>
+    private static void Fill<TSource, TElement>(RepeatedField<TSource> field, Span<byte> data, Func<TSource, int, TElement> convert)
+        where TElement : unmanaged
+    {
+        var elements = MemoryMarshal.Cast<byte, TElement>(data);
+        for (var i = 0; i < elements.Length; i++)
+        {
+            elements[i] = convert(field[i], i);
+        }
     }
 
     /// <summary>The request's parameters as the HTTP reader keeps them: string, long, double or bool.</summary>

@@ -32,6 +32,24 @@ public sealed class TensorData
     /// <summary>The size of the tensor in the binary data extension's encoding (BYTES: a 4-byte length before each element).</summary>
     public long BinarySize => Type.IsBytes ? Strings!.Sum(element => 4L + element.Length) : Data!.Length;
 
+    /// <summary>The tensor in the binary data extension's layout, as one array: fixed-size elements as they are, BYTES elements each after its 4-byte little-endian length.</summary>
+    public byte[] ToBinary()
+    {
+        if (!Type.IsBytes)
+        {
+            return Data!;
+        }
+        var bytes = new byte[BinarySize];
+        var offset = 0;
+        foreach (var element in Strings!)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), (uint)element.Length);
+            element.CopyTo(bytes, offset + 4);
+            offset += 4 + element.Length;
+        }
+        return bytes;
+    }
+
     public static TensorData Fixed(string name, DataType type, long[] shape, byte[] data)
     {
         if (type.IsBytes)

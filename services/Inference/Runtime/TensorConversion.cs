@@ -37,22 +37,8 @@ internal static class TensorConversion
 
     public static TensorData FromOrtValue(string name, OrtValue value)
     {
-        var info = value.GetTensorTypeAndShape();
-        if (!DataType.TryFromOrt(info.ElementDataType, out var type))
-        {
-            throw new InvalidOperationException($"Output '{name}' has element type {info.ElementDataType}, which the protocol cannot carry.");
-        }
-        var shape = info.Shape;
-        if (!type.IsBytes)
-        {
-            return TensorData.Fixed(name, type, shape, value.GetTensorMutableRawData().ToArray());
-        }
-        var strings = new byte[info.ElementCount][];
-        for (var i = 0; i < strings.Length; i++)
-        {
-            strings[i] = value.GetStringElementAsSpan(i).ToArray();
-        }
-        return TensorData.OfStrings(name, shape, strings);
+        var (type, shape, count) = Describe(name, value);
+        return Copy(name, value, type, shape, 0, (int)count);
     }
 
     /// <summary>
@@ -61,40 +47,43 @@ internal static class TensorConversion
     /// </summary>
     public static TensorData[] SplitRows(string name, OrtValue value, IReadOnlyList<long> rows)
     {
-        var info = value.GetTensorTypeAndShape();
-        if (!DataType.TryFromOrt(info.ElementDataType, out var type))
-        {
-            throw new InvalidOperationException($"Output '{name}' has element type {info.ElementDataType}, which the protocol cannot carry.");
-        }
-        var shape = info.Shape;
+        var (type, shape, _) = Describe(name, value);
         if (shape.Length == 0 || shape[0] != rows.Sum())
         {
             throw new BatchShapeException();
         }
         var perRow = shape.Skip(1).Aggregate(1L, (product, dimension) => product * dimension);
         var parts = new TensorData[rows.Count];
-        var data = type.IsBytes ? default : value.GetTensorMutableRawData();
         long row = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            var partShape = shape.ToArray();
-            partShape[0] = rows[i];
-            var (first, count) = ((int)(row * perRow), (int)(rows[i] * perRow));
-            if (type.IsBytes)
-            {
-                var strings = new byte[count][];
-                for (var element = 0; element < count; element++)
-                {
-                    strings[element] = value.GetStringElementAsSpan(first + element).ToArray();
-                }
-                parts[i] = TensorData.OfStrings(name, partShape, strings);
-            }
-            else
-            {
-                parts[i] = TensorData.Fixed(name, type, partShape, data.Slice(first * type.Size, count * type.Size).ToArray());
-            }
+            long[] partShape = [rows[i], .. shape[1..]];
+            parts[i] = Copy(name, value, type, partShape, (int)(row * perRow), (int)(rows[i] * perRow));
             row += rows[i];
         }
         return parts;
+    }
+
+    private static (DataType Type, long[] Shape, long Count) Describe(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        return DataType.TryFromOrt(info.ElementDataType, out var type)
+            ? (type, info.Shape, info.ElementCount)
+            : throw new InvalidOperationException($"Output '{name}' has element type {info.ElementDataType}, which the protocol cannot carry.");
+    }
+
+    /// <summary>Elements [<paramref name="first"/>, first + <paramref name="count"/>) of an ONNX Runtime tensor, copied out as a tensor of <paramref name="shape"/>.</summary>
+    private static TensorData Copy(string name, OrtValue value, DataType type, long[] shape, int first, int count)
+    {
+        if (!type.IsBytes)
+        {
+            return TensorData.Fixed(name, type, shape, value.GetTensorMutableRawData().Slice(first * type.Size, count * type.Size).ToArray());
+        }
+        var strings = new byte[count][];
+        for (var element = 0; element < count; element++)
+        {
+            strings[element] = value.GetStringElementAsSpan(first + element).ToArray();
+        }
+        return TensorData.OfStrings(name, shape, strings);
     }
 }
