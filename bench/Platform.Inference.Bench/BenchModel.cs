@@ -20,6 +20,12 @@ public sealed record BenchModel(
     /// <summary>Whether the server's idle ONNX Runtime threads spin between runs (<c>AllowSpinning</c>), as the baseline's do.</summary>
     public bool AllowSpinning { get; init; }
 
+    /// <summary>How many batches the server runs at once (<c>Instances</c>, Triton's instance count).</summary>
+    public int Instances { get; init; } = 1;
+
+    /// <summary>ONNX Runtime's intra-op threads for each run in the server, when not the benchmark's <c>--intra-op-threads</c>.</summary>
+    public int? IntraOpThreads { get; init; }
+
     /// <summary>
     /// The request in the binary tensor extension: a JSON header that declares each input's <c>binary_data_size</c> and asks
     /// for the output as binary, then the inputs' bytes. Returns the body and the header's length.

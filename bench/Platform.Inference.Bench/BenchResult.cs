@@ -1,7 +1,10 @@
 namespace Platform.Inference.Bench;
 
-/// <summary>A case and what it measured: the server under wrk, and the in-process baseline.</summary>
-public sealed record BenchResult(BenchCase Case, Measurement Served, Measurement Baseline)
+/// <summary>
+/// A case and what it measured: the server under wrk, the in-process baseline, and for a model the server runs as several
+/// instances, ONNX Runtime in process arranged the same way (<see cref="Arranged"/>).
+/// </summary>
+public sealed record BenchResult(BenchCase Case, Measurement Served, Measurement Baseline, Measurement? Arranged = null)
 {
     /// <summary>Served requests (one row each) per second over the baseline's rows per second.</summary>
     public double ThroughputRatio => Served.Rate / Baseline.Rate;

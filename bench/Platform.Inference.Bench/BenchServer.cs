@@ -51,6 +51,11 @@ public sealed class BenchServer : IAsyncDisposable
             settings[$"Inference:Models:{model.Name}:MaxBatchSize"] = model.MaxBatchSize.ToString(CultureInfo.InvariantCulture);
             settings[$"Inference:Models:{model.Name}:MaxQueueDelay"] = model.MaxQueueDelay.ToString("c", CultureInfo.InvariantCulture);
             settings[$"Inference:Models:{model.Name}:AllowSpinning"] = model.AllowSpinning ? "true" : "false";
+            settings[$"Inference:Models:{model.Name}:Instances"] = model.Instances.ToString(CultureInfo.InvariantCulture);
+            if (model.IntraOpThreads is { } threads)
+            {
+                settings[$"Inference:Models:{model.Name}:IntraOpThreads"] = threads.ToString(CultureInfo.InvariantCulture);
+            }
         }
         var server = new BenchServer(await ServiceProcess.StartAsync("services/Inference", "Platform.Inference", settings), folder, warmUp, grpcPort);
         try

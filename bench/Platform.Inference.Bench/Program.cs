@@ -5,7 +5,7 @@ using Platform.Testing;
 // Load test of the inference server over loopback with wrk (binary tensor extension, single-row requests, dynamic batching
 // on), beside ONNX Runtime called in process on the same files with the same intra-op threads, measured in the same run.
 // Options: --duration SECONDS per case (default 15), --warm-up SECONDS of load before each case is measured (default 8),
-// --intra-op-threads N (default: one per core).
+// --intra-op-threads N (default: one per core), --only 1,3 (run only those cases, numbered as in the report).
 var duration = TimeSpan.FromSeconds(Option("--duration", 15));
 var warmUp = TimeSpan.FromSeconds(Option("--warm-up", 8));
 var intraOpThreads = Option("--intra-op-threads", Environment.ProcessorCount);
@@ -17,8 +17,9 @@ try
 {
     var random = new Random(3);
     var compute = Mlp("mlp-compute", "MLP 1024-4096-4096-1000", batchingDelay, 1024, [4096, 4096], 1000);
-    // The same model in batches of half the clients: one batch runs while the other half's answers and next requests cross HTTP.
-    var computeHalves = compute with { Name = "mlp-compute-16", MaxBatchSize = 16 };
+    // The same model as two instances (Triton's instance count) of one intra-op thread each, in batches of half the clients:
+    // two runs at once, neither waiting for the other's threads, while the other half's answers and next requests cross HTTP.
+    var computeInstances = compute with { Name = "mlp-compute-2x16", MaxBatchSize = 16, Instances = 2, IntraOpThreads = 1 };
     // No delay: at concurrency 1 a worker would wait out every delay for company that never comes. Spinning: a run of this
     // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
     // would take the cores that HTTP needs).
@@ -38,7 +39,7 @@ try
     BenchCase[] cases =
     [
         new($"{compute.Description} (compute-bound)", compute, 32, 32),
-        new($"{compute.Description} (compute-bound), MaxBatchSize 16", computeHalves, 32, 32),
+        new($"{compute.Description} (compute-bound), 2 instances of 1 intra-op thread, MaxBatchSize 16", computeInstances, 32, 32),
         new(medium.Description, medium, 1, 1),
         new(medium.Description, medium, 8, 8),
         new(medium.Description, medium, 32, 32),
@@ -47,6 +48,8 @@ try
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 8, 8, Grpc: true),
     ];
 
+    var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;
+    cases = [.. cases.Where((_, index) => only is null || only.Contains(index + 1))];
     // Each case's baseline runs just before it, while the server idles, so that both see the same load on the machine.
     var models = cases.Select(benchCase => benchCase.Model).Distinct().ToList();
     var raw = models.ToDictionary(model => model, model => new RawOnnx(model, intraOpThreads));
@@ -60,10 +63,11 @@ try
         {
             Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}.");
             var baseline = raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration);
+            var arranged = Arranged(benchCase.Model);
             var served = benchCase.Grpc
                 ? await server.GrpcLoadAsync(benchCase.Model, benchCase.Concurrency, duration)
                 : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration);
-            results.Add(new BenchResult(benchCase, served, baseline));
+            results.Add(new BenchResult(benchCase, served, baseline, arranged));
         }
         httpFloor = await server.HttpFloorAsync(duration);
     }
@@ -76,7 +80,9 @@ try
     }
 
     Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, server built {RepositoryPaths.Configuration}, " +
-        $"intra-op threads {intraOpThreads} (server and baseline), MaxBatchSize and MaxQueueDelay " +
+        $"intra-op threads {intraOpThreads} (server and baseline" +
+        string.Concat(models.Where(model => model.IntraOpThreads is not null).Select(model => $"; {model.Name}: {model.IntraOpThreads} in each of the server's {model.Instances} instances")) +
+        "), MaxBatchSize and MaxQueueDelay " +
         string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
         $", intra-op spinning for {string.Join(", ", models.Where(model => model.AllowSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
         " (the baseline spins: ONNX Runtime's default)" +
@@ -85,11 +91,29 @@ try
     Console.WriteLine(Report.Table(results));
     Console.WriteLine($"HTTP floor (wrk, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
         $"mean {1000 / httpFloor.Rate:F2} ms, server CPU {Report.Microseconds(httpFloor.CpuPerRow)} and machine CPU {Report.Microseconds(httpFloor.MachineCpuPerRow)} per request.");
+    foreach (var result in results.Where(result => result.Arranged is not null))
+    {
+        var model = result.Case.Model;
+        Console.WriteLine($"{result.Case.Name}: ONNX Runtime in process arranged as the server runs it ({model.Instances} threads at once, each `Run` after `Run` " +
+            $"at batch {model.MaxBatchSize} on {model.IntraOpThreads ?? intraOpThreads} intra-op threads): {result.Arranged!.Rate:N0} rows/s, served ÷ that {result.Served.Rate / result.Arranged.Rate:F2}.");
+    }
     foreach (var result in results.Where(result => result.Served.Failures > 0))
     {
         Console.WriteLine($"Failures in {result.Case.Name} at concurrency {result.Case.Concurrency}: {string.Join("; ", result.Served.FailureKinds)}");
     }
     return results.Any(result => result.Served.Failures > 0) ? 1 : 0;
+
+    // A model the server runs as several instances is also measured in process arranged the same way (that many threads
+    // running batches at once, each on the model's own intra-op threads), so that its ratio is not only against the other layout.
+    Measurement? Arranged(BenchModel model)
+    {
+        if (model.Instances == 1)
+        {
+            return null;
+        }
+        using var arranged = new RawOnnx(model, model.IntraOpThreads ?? intraOpThreads);
+        return arranged.Measure(model.MaxBatchSize, duration, model.Instances);
+    }
 
     BenchModel Mlp(string name, string description, TimeSpan maxQueueDelay, int inputs, int[] hidden, int outputs)
     {

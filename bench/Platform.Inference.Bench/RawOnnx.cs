@@ -25,8 +25,11 @@ public sealed class RawOnnx : IDisposable
         _session = new InferenceSession(model.Path, options);
     }
 
-    /// <summary>Runs batches of <paramref name="batch"/> rows for <paramref name="duration"/>, after a short warm-up.</summary>
-    public Measurement Measure(int batch, TimeSpan duration)
+    /// <summary>
+    /// Runs batches of <paramref name="batch"/> rows for <paramref name="duration"/>, after a short warm-up, from
+    /// <paramref name="runsAtOnce"/> threads at once (the server's <c>Instances</c>), each one <c>Run</c> after another.
+    /// </summary>
+    public Measurement Measure(int batch, TimeSpan duration, int runsAtOnce = 1)
     {
         var names = _model.Inputs.Select(input => input.Name).ToList();
         var values = _model.Inputs.Select(input => input.Batch(batch)).ToList();
@@ -38,20 +41,23 @@ public sealed class RawOnnx : IDisposable
             {
                 _session.Run(runOptions, names, values, outputs).Dispose();
             }
-            var latencies = new List<TimeSpan>();
             var cpu = CpuUse.Start(Environment.ProcessId);
             var stopwatch = Stopwatch.StartNew();
-            while (stopwatch.Elapsed < duration)
+            var threads = Enumerable.Range(0, runsAtOnce).Select(_ => new List<TimeSpan>()).ToList();
+            Parallel.ForEach(threads, new ParallelOptions { MaxDegreeOfParallelism = runsAtOnce }, latencies =>
             {
-                var started = stopwatch.Elapsed;
-                _session.Run(runOptions, names, values, outputs).Dispose();
-                latencies.Add(stopwatch.Elapsed - started);
-            }
+                while (stopwatch.Elapsed < duration)
+                {
+                    var started = stopwatch.Elapsed;
+                    _session.Run(runOptions, names, values, outputs).Dispose();
+                    latencies.Add(stopwatch.Elapsed - started);
+                }
+            });
             var elapsed = stopwatch.Elapsed;
             var used = cpu.Stop();
-            var rows = latencies.Count * batch;
-            latencies.Sort();
-            return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(latencies, 0.50), Measurement.Percentile(latencies, 0.99), 0, [],
+            var all = threads.SelectMany(latencies => latencies).Order().ToList();
+            var rows = all.Count * batch;
+            return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(all, 0.50), Measurement.Percentile(all, 0.99), 0, [],
                 CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
         }
         finally

@@ -14,6 +14,9 @@ namespace Platform.Inference.Runtime;
 /// because the requests that waited through a run are only part of the load: the clients that run just answered send
 /// their next requests a moment later, and without the wait batches would alternate between those two groups, each
 /// half full. Stopping completes the queue: what waits still runs, then the workers end.
+/// Each worker is a thread of its own that blocks while it waits: a run holds its thread for as long as ONNX Runtime
+/// computes, which would take thread-pool threads from Kestrel, and a run that always starts on the same thread keeps
+/// ONNX Runtime's per-thread buffers and caches warm (docs/benchmarks.md, "Inference").
 /// </summary>
 public sealed class ModelScheduler
 {
@@ -30,7 +33,7 @@ public sealed class ModelScheduler
         _options = options;
         _statistics = statistics;
         _queue = Channel.CreateUnbounded<PendingInference>(new UnboundedChannelOptions { SingleReader = options.Instances == 1 });
-        _workers = Enumerable.Range(0, options.Instances).Select(_ => Task.Run(WorkAsync)).ToArray();
+        _workers = Enumerable.Range(0, options.Instances).Select(_ => StartWorker()).ToArray();
     }
 
     /// <summary>Queues the request; throws <see cref="QueueFullException"/> at once when the queue is full.</summary>
@@ -60,13 +63,32 @@ public sealed class ModelScheduler
         return Task.WhenAll(_workers);
     }
 
-    private async Task WorkAsync()
+    private Task StartWorker()
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                Work();
+                finished.SetResult();
+            }
+            catch (Exception exception)
+            {
+                finished.SetException(exception);
+            }
+        })
+        { IsBackground = true, Name = "Inference worker" }.Start();
+        return finished.Task;
+    }
+
+    private void Work()
     {
         var reader = _queue.Reader;
         PendingInference? carried = null;
         while (true)
         {
-            var first = carried ?? await NextAsync(reader);
+            var first = carried ?? Next(reader);
             carried = null;
             if (first is null)
             {
@@ -75,15 +97,15 @@ public sealed class ModelScheduler
             var batch = new List<PendingInference> { first };
             if (first.Request.BatchKey is not null && _options.MaxBatchSize > 1)
             {
-                carried = await FillAsync(reader, batch);
+                carried = Fill(reader, batch);
             }
             Execute(batch);
         }
     }
 
-    private async Task<PendingInference?> NextAsync(ChannelReader<PendingInference> reader)
+    private PendingInference? Next(ChannelReader<PendingInference> reader)
     {
-        while (await reader.WaitToReadAsync())
+        while (Wait(reader.WaitToReadAsync()))
         {
             if (reader.TryRead(out var pending))
             {
@@ -95,7 +117,7 @@ public sealed class ModelScheduler
     }
 
     /// <summary>Adds compatible waiting requests to the batch; returns the first one that did not fit, to start the next batch.</summary>
-    private async Task<PendingInference?> FillAsync(ChannelReader<PendingInference> reader, List<PendingInference> batch)
+    private PendingInference? Fill(ChannelReader<PendingInference> reader, List<PendingInference> batch)
     {
         var first = batch[0];
         var rows = first.Request.BatchSize;
@@ -105,7 +127,7 @@ public sealed class ModelScheduler
             if (!reader.TryRead(out var next))
             {
                 var remaining = _options.MaxQueueDelay - Stopwatch.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero || !await WaitAsync(reader, remaining))
+                if (remaining <= TimeSpan.Zero || !WaitAtMost(reader, remaining))
                 {
                     return null;
                 }
@@ -122,18 +144,21 @@ public sealed class ModelScheduler
         return null;
     }
 
-    private static async Task<bool> WaitAsync(ChannelReader<PendingInference> reader, TimeSpan delay)
+    private static bool WaitAtMost(ChannelReader<PendingInference> reader, TimeSpan delay)
     {
         using var timeout = new CancellationTokenSource(delay);
         try
         {
-            return await reader.WaitToReadAsync(timeout.Token);
+            return Wait(reader.WaitToReadAsync(timeout.Token));
         }
         catch (OperationCanceledException)
         {
             return false;
         }
     }
+
+    /// <summary>Blocks the worker's own thread until the channel has something to read (true) or is complete (false).</summary>
+    private static bool Wait(ValueTask<bool> waiting) => waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
 
     private void Execute(List<PendingInference> batch)
     {
