@@ -20,7 +20,7 @@ var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure
 // The sample models, registered at first start (local runs only: a deployment registers its own models).
 if (!infrastructure.Publishing)
 {
-    infrastructure.AddModelSeeding("seed-models", registry);
+    infrastructure.AddModelSeeding("seed-models", registry, home: aws);
 }
 
 // Each cloud: a sync worker and an inference service, bound to that cloud's store. Models beyond the declared ones are

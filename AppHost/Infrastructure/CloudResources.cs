@@ -30,7 +30,7 @@ public static class CloudResources
             .WithExternalHttpEndpoints()
             .WithEnvironment("Inference__LocalStore", home.Name)
             .WithEnvironment("Inference__RepositoryApiKey", repositoryKey)
-            .WithHttpHealthCheck("/health")
+            .WithPromptHttpHealthCheck("/health")
             .WithRegistry(registry)
             .WithBus(rabbitmq);
         if (!provisioning.Publishing)
@@ -60,7 +60,7 @@ public static class CloudResources
         var gateway = provisioning.AddService<Projects.Platform_Gateway>(name)
             .WithEnvironment("Gateway__PreferredCloud", preferredCloud)
             .WithExternalHttpEndpoints()
-            .WithHttpHealthCheck("/health");
+            .WithPromptHttpHealthCheck("/health");
         foreach (var service in inference)
         {
             var cloud = service.Resource.Name["inference-".Length..];

@@ -37,8 +37,11 @@ public static class ObjectStoreExtensions
         return settings;
     }
 
-    /// <summary>Gives a service the store's Platform.Storage configuration, and makes it wait until the store's server is healthy.</summary>
-    public static IResourceBuilder<T> WithObjectStore<T>(this IResourceBuilder<T> service, ObjectStoreResource store)
+    /// <summary>
+    /// Gives a service the store's Platform.Storage configuration, and unless <paramref name="waitForServer"/> is false, makes
+    /// it wait until the store's server is healthy.
+    /// </summary>
+    public static IResourceBuilder<T> WithObjectStore<T>(this IResourceBuilder<T> service, ObjectStoreResource store, bool waitForServer = true)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         var prefix = $"Storage__Stores__{store.Name}__";
@@ -47,6 +50,6 @@ public static class ObjectStoreExtensions
         {
             service.WithEnvironment(context => context.EnvironmentVariables[prefix + setting] = value);
         }
-        return store.Server is null ? service : service.WaitFor(store.Server);
+        return store.Server is null || !waitForServer ? service : service.WaitFor(store.Server);
     }
 }

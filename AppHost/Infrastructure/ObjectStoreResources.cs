@@ -28,7 +28,7 @@ public static class ObjectStoreResources
                 .WithEnvironment("MINIO_ROOT_USER", accessKey)
                 .WithEnvironment("MINIO_ROOT_PASSWORD", secretKey)
                 .WithHttpEndpoint(targetPort: 9000)
-                .WithHttpHealthCheck("/minio/health/live")
+                .WithPromptHttpHealthCheck("/minio/health/live")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, "container (minio/minio)"));
         }
         else
@@ -38,7 +38,7 @@ public static class ObjectStoreResources
                 .WithHttpEndpoint()
                 // On its own port, not through the orchestrator's proxy (see ProjectLaunch.AddService).
                 .WithAnnotation(new ProxySupportAnnotation { ProxyEnabled = false })
-                .WithHttpHealthCheck("/moto-api/")
+                .WithPromptHttpHealthCheck("/moto-api/")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, $"executable {moto} (no container runtime)"));
             var endpoint = executable.GetEndpoint("http");
             server = executable.WithArgs(context =>
@@ -78,12 +78,12 @@ public static class ObjectStoreResources
             ? builder.AddContainer(name, "fsouza/fake-gcs-server", "latest")
                 .WithArgs("-scheme", "http", "-port", "4443")
                 .WithHttpEndpoint(targetPort: 4443)
-                .WithHttpHealthCheck("/storage/v1/b")
+                .WithPromptHttpHealthCheck("/storage/v1/b")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, "container (fsouza/fake-gcs-server)"))
             : provisioning.AddService<Projects.Platform_GcsEmulator>(name)
                 .WithHttpEndpoint()
                 .WithArgs("--data", provisioning.DataFolder(name))
-                .WithHttpHealthCheck("/health")
+                .WithPromptHttpHealthCheck("/health")
                 .WithEnvironment(Provisioning.ChoiceVariable, provisioning.Report(name, "project services/GcsEmulator (no container runtime)"));
         return Annotated(server.Resource, new ObjectStoreResource
         {
@@ -147,7 +147,7 @@ public static class ObjectStoreResources
         var endpointUrl = server.GetEndpoint("http");
         var withAccount = (IResourceBuilder<IResourceWithEnvironment>)server;
         withAccount.WithEnvironment("AZURITE_ACCOUNTS", ReferenceExpression.Create($"{account}:{accountKey.Resource}"));
-        server.WithHttpHealthCheck($"/{account}?comp=list", statusCode: 403);
+        server.WithPromptHttpHealthCheck($"/{account}?comp=list", statusCode: 403);
         return Annotated(server.Resource, new ObjectStoreResource
         {
             Name = cloud,

@@ -82,8 +82,7 @@ public static class RabbitMqResources
             await WriteBrokerConfigurationAsync(folder, user, password, cancellationToken));
 
         var healthCheck = $"{name}-amqp";
-        provisioning.Builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new AmqpHealthCheck(resource), failureStatus: null, tags: null));
-        return broker.WithHealthCheck(healthCheck);
+        return broker.WithPromptHealthCheck(healthCheck, new AmqpHealthCheck(resource));
     }
 
     /// <summary>
@@ -95,21 +94,7 @@ public static class RabbitMqResources
         var command = provisioning.RequireOnPath("epmd", InstallCommand) ?? "epmd";
         var epmd = provisioning.Builder.AddExecutable(name, command, provisioning.DataFolder(name), "-address", "127.0.0.1")
             .WithEndpoint(scheme: "tcp", name: EpmdEndpoint, env: "ERL_EPMD_PORT", isProxied: false);
-        var endpoint = epmd.GetEndpoint(EpmdEndpoint);
-        provisioning.Builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellationToken =>
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, endpoint.Port, cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (SocketException exception)
-            {
-                return HealthCheckResult.Unhealthy("epmd does not listen yet.", exception);
-            }
-        });
-        return epmd.WithHealthCheck(name);
+        return epmd.WithPromptHealthCheck(name, new ListeningCheck(epmd.GetEndpoint(EpmdEndpoint)));
     }
 
     /// <summary>
@@ -138,6 +123,24 @@ public static class RabbitMqResources
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Healthy once epmd accepts a connection.</summary>
+    private sealed class ListeningCheck(EndpointReference endpoint) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, endpoint.Port, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException exception)
+            {
+                return HealthCheckResult.Unhealthy("epmd does not listen yet.", exception);
+            }
+        }
     }
 
     /// <summary>Healthy once a real AMQP connection opens (the port alone answers before the broker can serve).</summary>

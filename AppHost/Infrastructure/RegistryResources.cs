@@ -31,13 +31,16 @@ public static class RegistryResources
             .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Key", readerKey)
             .WithEnvironment($"Registry__Auth__ApiKeys__{ServicesHolder}__Access", "Read")
             .WithEnvironment("Registry__Auth__Jwt__SigningKey", signingKey)
-            .WithHttpHealthCheck("/health")
+            .WithPromptHttpHealthCheck("/health")
             // Clients outside the cluster (CI pipelines registering models, the other clouds' workers) call it.
             .WithExternalHttpEndpoints()
             .WithAnnotation(new RegistryKeysAnnotation(readerKey.Resource, adminKey.Resource));
+        // Not waiting for the stores' servers: the registry needs a store only when an artifact comes or goes, and on two
+        // cores a start is a chain of waits (the stores, then the registry, then every cloud's services, which wait for
+        // both), so the registry starts beside the stores and the clouds' services start as soon as both are up.
         foreach (var store in stores.Append(home).Distinct())
         {
-            registry.WithObjectStore(store);
+            registry.WithObjectStore(store, waitForServer: false);
         }
 
         if (!provisioning.Publishing)
@@ -73,12 +76,17 @@ public static class RegistryResources
 
     /// <summary>
     /// The sample models, registered by a one-shot project (samples/Platform.Seed) once the registry is up: the dashboard
-    /// shows it run and finish. The inference services load the samples as they are registered.
+    /// shows it run and finish. The inference services load the samples as they are registered. It waits for the registry
+    /// and for the server of the registry's home store, where the uploads go.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddModelSeeding(this Provisioning provisioning, string name, IResourceBuilder<ProjectResource> registry) =>
-        provisioning.AddService<Projects.Platform_Seed>(name)
+    public static IResourceBuilder<ProjectResource> AddModelSeeding(this Provisioning provisioning, string name, IResourceBuilder<ProjectResource> registry,
+        ObjectStoreResource home)
+    {
+        var seeding = provisioning.AddService<Projects.Platform_Seed>(name)
             .WithRegistryKey(registry, registry.Resource.Annotations.OfType<RegistryKeysAnnotation>().Single().AdminKey)
             .WaitFor(registry);
+        return home.Server is null ? seeding : seeding.WaitFor(home.Server);
+    }
 
     private static IResourceBuilder<T> WithRegistryKey<T>(this IResourceBuilder<T> service, IResourceBuilder<ProjectResource> registry, ParameterResource key)
         where T : IResourceWithEnvironment =>

@@ -12,7 +12,7 @@ public static class SyncResources
         var worker = provisioning.AddService<Projects.Platform_Sync>($"sync-{home.Cloud}")
             .WithHttpEndpoint()
             .WithEnvironment("Sync__Cloud", home.Cloud)
-            .WithHttpHealthCheck("/health");
+            .WithPromptHttpHealthCheck("/health");
         foreach (var store in stores.Append(home).Distinct())
         {
             worker.WithObjectStore(store);
