@@ -6,7 +6,7 @@ public static class ProjectLaunch
 {
     private const string MetricExportIntervalMilliseconds = "5000";
     private const string MaxTracesPerSecond = "20";
-    private const string CallCountingDelayMilliseconds = "2000";
+    private const string CallCountThreshold = "200";
 
     /// <summary>
     /// The platform's .NET services, added as projects (the dashboard shows them as such, and a published manifest carries
@@ -38,10 +38,12 @@ public static class ProjectLaunch
         // in a long-running pod (a deployment keeps it), not for ten services starting at once on two cores, where it cost
         // about 5 CPU-seconds of the start and kept twice the cores busy at rest (docs/benchmarks.md).
         project.WithEnvironment("DOTNET_TieredPGO", "0");
-        // The JIT compiles a method called often again, optimised, once no new method has been compiled for this long (100 ms
-        // by default). Ten services starting at once on two cores pause often enough for that to begin mid-start, a fifth of
-        // a service's CPU before it is up; after 2 s without new methods it waits until the service is up and quiet.
-        project.WithEnvironment("DOTNET_TC_CallCountingDelayMs", CallCountingDelayMilliseconds);
+        // The JIT compiles a method again, optimised, once it has been called 30 times: in a start, thousands of methods
+        // that run a few dozen times while the service comes up and rarely after (a fifth of the registry's CPU until it was
+        // up went to it). At 200 calls those stay as first compiled, while a request path under load passes 200 in moments.
+        // (Delaying the recompilation instead, DOTNET_TC_CallCountingDelayMs=2000, left the request paths unoptimised under
+        // load: a third of the requests per second. docs/benchmarks.md)
+        project.WithEnvironment("DOTNET_TC_CallCountThreshold", CallCountThreshold);
         // Every trace goes to the dashboard, which under load took a third of this machine's two cores ingesting them
         // (docs/benchmarks.md): each service starts at most this many traces a second, whole across services; a person
         // clicking around stays far below it.
