@@ -15,8 +15,8 @@ namespace Platform.Inference.Runtime;
 /// their next requests a moment later, and without the wait batches would alternate between those two groups, each
 /// half full. Stopping completes the queue: what waits still runs, then the workers end.
 /// Each worker is a thread of its own that blocks while it waits: a run holds its thread for as long as ONNX Runtime
-/// computes, which would take thread-pool threads from Kestrel, and a run that always starts on the same thread keeps
-/// ONNX Runtime's per-thread buffers and caches warm (docs/benchmarks.md, "Inference").
+/// computes, which on the thread pool took threads from Kestrel and started each run on whichever thread was free; the big
+/// benchmark MLP served about a fifth more this way (docs/benchmarks.md, "Inference").
 /// </summary>
 public sealed class ModelScheduler
 {
