@@ -9,11 +9,16 @@ namespace Platform.AppHost.Infrastructure;
 /// healthy yet again after 1 s, then 2, 3, 4 and every 5 s, so a service that comes up is seen up to 5 s late, and whatever
 /// waits for it (the registry for the stores, every cloud's services for the registry) starts that much later: on a local
 /// start, seconds in which the machine sat idle (docs/benchmarks.md). These checks, while the resource has not been
-/// healthy, look again every <see cref="UntilHealthy.Interval"/> within one check of up to <see cref="UntilHealthy.Window"/>;
-/// once it has been, one look per check, so a resource that goes down shows at once.
+/// healthy, look again every <see cref="Interval"/> within one check of up to <see cref="Window"/>; once it has been, one
+/// look per check, so a resource that goes down shows at once.
 /// </summary>
 public static class PromptHealthChecks
 {
+    /// <summary>How long one check keeps looking for a resource that is not up: past it Aspire gets the unhealthy report and its reason.</summary>
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Healthy when <c>GET {path}</c> on the resource's <c>http</c> endpoint answers <paramref name="statusCode"/>; replaces Aspire's <c>WithHttpHealthCheck</c>.</summary>
     public static IResourceBuilder<T> WithPromptHttpHealthCheck<T>(this IResourceBuilder<T> resource, string path, int statusCode = 200)
         where T : IResourceWithEndpoints =>
@@ -23,7 +28,7 @@ public static class PromptHealthChecks
     public static IResourceBuilder<T> WithPromptHealthCheck<T>(this IResourceBuilder<T> resource, string key, IHealthCheck check)
         where T : IResource
     {
-        var watched = new UntilHealthy(check);
+        var watched = new UntilHealthy(check, Window, Interval);
         resource.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => watched, failureStatus: null, tags: null));
         return resource.WithHealthCheck(key);
     }
@@ -60,16 +65,7 @@ public static class PromptHealthChecks
 /// </summary>
 public sealed class UntilHealthy(IHealthCheck check, TimeSpan window, TimeSpan interval) : IHealthCheck
 {
-    /// <summary>How long one check keeps looking for a resource that is not up: past it Aspire gets the unhealthy report and its reason.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
-
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-
     private volatile bool _healthy;
-
-    public UntilHealthy(IHealthCheck check) : this(check, Window, Interval)
-    {
-    }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
