@@ -13,7 +13,7 @@ var azure = infrastructure.AddAzureBlobStore("azure");
 var local = infrastructure.AddFileSystemStore("local");
 
 // The control plane: the model registry, storing artifacts in its home cloud and recording replicas in every cloud.
-// It does not wait for RabbitMQ: its outbox keeps the events until the broker is up.
+// It does not wait for RabbitMQ: its bus starts once the broker answers, and its outbox keeps the events until then.
 var registry = infrastructure.AddRegistry("registry", home: aws, aws, gcp, azure)
     .WithBus(rabbitmq);
 

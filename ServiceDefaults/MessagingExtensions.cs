@@ -14,13 +14,15 @@ public static class MessagingExtensions
     public const string QuorumQueuesSetting = "Messaging:QuorumQueues";
 
     /// <summary>
-    /// MassTransit over RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set, else in-memory (a service run alone still
-    /// starts; its events just reach no other service). <paramref name="configure"/> adds the service's consumers; their
+    /// MassTransit over RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set (the bus starts once the broker answers: see
+    /// <see cref="BrokerGate"/>), else in-memory (a service run alone still starts; its events just reach no other service). <paramref name="configure"/> adds the service's consumers; their
     /// endpoints are configured by convention.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
     {
         var broker = builder.Configuration.GetConnectionString(BrokerConnectionName);
+        builder.Services.AddSingleton<BusStart>();
+        builder.Services.AddBusObserver(provider => provider.GetRequiredService<BusStart>());
         builder.Services.AddMassTransit(bus =>
         {
             configure(bus);
@@ -38,6 +40,10 @@ public static class MessagingExtensions
                 });
             }
         });
+        if (!string.IsNullOrWhiteSpace(broker))
+        {
+            BrokerGate.Register(builder.Services, new Uri(broker));
+        }
         return builder;
     }
 

@@ -16,16 +16,13 @@ public static class CloudResources
         IResourceBuilder<ProjectResource> registry, IResourceBuilder<IResourceWithConnectionString> rabbitmq, IResourceBuilder<ParameterResource> repositoryKey,
         IResourceBuilder<ParameterResource> syncKey)
     {
-        // The sync worker waits for RabbitMQ: it is healthy only with its bus connected, and a bus that found no broker tries
-        // again seconds apart, so a worker started beside the broker was up 4 to 10 s after it (docs/benchmarks.md). Inference
-        // does not (it serves without the bus, which connects when the broker is up), nor does it wait for the sample models
-        // to be registered (it loads them on their alias events, and retries a model that is not there yet after 1 s, then
-        // twice as long each time).
+        // Neither waits for RabbitMQ: each starts its bus once the broker answers (ServiceDefaults' BrokerGate), so the start
+        // runs beside the broker's. Nor does inference wait for the sample models to be registered: it loads them on their
+        // alias events, and retries a model that is not there yet after 1 s, then twice as long each time.
         provisioning.AddSyncWorker(home, stores)
             .WithEnvironment("Sync__ApiKey", syncKey)
             .WithRegistry(registry)
-            .WithBus(rabbitmq)
-            .WaitFor(rabbitmq);
+            .WithBus(rabbitmq);
 
         // Not the project's launch profile: its fixed port (for running it alone) would clash between the clouds.
         var inference = provisioning.AddService<Projects.Platform_Inference>($"inference-{home.Cloud}", options => options.ExcludeLaunchProfile = true)

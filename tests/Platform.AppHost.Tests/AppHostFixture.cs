@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Platform.AppHost.Tests;
 
@@ -12,6 +14,9 @@ namespace Platform.AppHost.Tests;
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Names a folder to write the run's logs to, resources' consoles included (Platform.AppHost.Resources.{name}.log).</summary>
+    public const string LogFolderVariable = "PLATFORM_TEST_LOGS";
 
     private readonly string _dataPath = Directory.CreateTempSubdirectory("platform-apphost-").FullName;
 
@@ -30,6 +35,11 @@ public sealed class AppHostFixture : IAsyncLifetime
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+        // To see what each service said during a run: every resource's console, one file per logger category.
+        if (Environment.GetEnvironmentVariable(LogFolderVariable) is { Length: > 0 } folder)
+        {
+            builder.Services.AddLogging(logging => logging.AddProvider(new FileLoggerProvider(folder)).SetMinimumLevel(LogLevel.Trace));
         }
         App = await builder.BuildAsync(timeout.Token);
         SinceStart.Start();

@@ -62,6 +62,38 @@ public sealed class AliasEventTests(BrokerRegistryFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_server_started_before_its_broker_catches_up_on_alias_moves_it_missed_as_soon_as_the_broker_answers()
+    {
+        var registry = fixture.Registry;
+        var name = RegistryHost.NewModelName();
+        var first = await registry.RegisterAsync(name, SampleModels.SampleModels.Mlp(4, [8], 3, seed: 3));
+        var second = await registry.RegisterAsync(name, SampleModels.SampleModels.Mlp(4, [8], 3, seed: 4));
+        await registry.SetAliasAsync(name, "production", first.Version);
+        // A broker of the server's own, down while it starts; the registry publishes elsewhere, so no event ever reaches this
+        // server, and the periodic check is a day away: only resolving the alias again when its queue is ready moves it.
+        await using var broker = await LocalRabbitMq.StartNewAsync();
+        await broker.StopAsync();
+        var settings = registry.InferenceSettings("aws", _cache);
+        settings[$"Inference:Models:{name}:Reference"] = $"{name}@production";
+        settings["Inference:RefreshInterval"] = "1.00:00:00";
+        settings["ConnectionStrings:rabbitmq"] = broker.ConnectionString;
+        await using var server = await InferenceServer.StartAsync(settings);
+        using var client = server.CreateClient();
+        await InferenceServer.WaitUntilReadyAsync(client);
+        var request = Request(Input("input", "FP32", [1, 4], Array(new[] { 1f, 2f, 3f, 4f }))).ToJsonString();
+        Assert.False(await BusReadyAsync(client));
+
+        await registry.SetAliasAsync(name, "production", second.Version);
+        Assert.Equal(first.Version.ToString(), (await (await client.InferAsync(name, request)).ReadJsonAsync())["model_version"]!.GetValue<string>());
+        await broker.StartAsync();
+
+        await Eventually.HoldsAsync(async () =>
+            (await (await client.InferAsync(name, request)).ReadJsonAsync())["model_version"]!.GetValue<string>() == second.Version.ToString(),
+            TimeSpan.FromSeconds(60), "the server to resolve the alias again once its queue was ready");
+        Assert.True(await BusReadyAsync(client));
+    }
+
     /// <summary>/health reports Degraded (still 200) until the bus is connected, and Healthy once it is.</summary>
     private static async Task<bool> BusReadyAsync(HttpClient client)
     {

@@ -24,6 +24,7 @@ public static class MessagingExtensions
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<ModelAliasChangedConsumer, ModelAliasChangedConsumerDefinition>();
+            bus.AddReceiveEndpointObserver<AliasQueueReadyObserver>();
             bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = HealthStatus.Degraded);
             bus.UsingRabbitMq((context, transport) =>
             {
@@ -31,5 +32,6 @@ public static class MessagingExtensions
                 transport.ConfigureEndpoints(context);
             });
         });
+        BrokerGate.Register(builder.Services, new Uri(broker));
     }
 }

@@ -18,6 +18,7 @@ namespace Platform.Registry.Outbox;
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
+    BusStart busStart,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
@@ -29,6 +30,9 @@ public sealed class OutboxDispatcher(
         var retryDelay = settings.RetryDelay;
         try
         {
+            // Rows wait in the table until the bus has started (the broker answered), rather than in a publish that hangs on
+            // MassTransit's connection retries.
+            await busStart.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (await TryDispatchPendingAsync(settings, stoppingToken))

@@ -37,7 +37,7 @@ public sealed class EventTests(MessagingFixture fixture) : IClassFixture<Messagi
     }
 
     [Fact]
-    public async Task Events_written_while_rabbitmq_is_down_are_delivered_once_it_is_back_even_across_a_registry_restart()
+    public async Task Events_written_while_rabbitmq_is_down_are_delivered_once_it_is_back_even_across_a_registry_restart_during_the_outage()
     {
         var whileRunning = RegistryHttp.NewModelName();
         var acrossRestart = RegistryHttp.NewModelName();
@@ -64,8 +64,9 @@ public sealed class EventTests(MessagingFixture fixture) : IClassFixture<Messagi
         }
         finally
         {
-            await fixture.StartBrokerAsync();
+            // The registry comes back first, to a broker still down: its bus starts, and its outbox publishes, once it answers.
             await fixture.StartServerAsync();
+            await fixture.StartBrokerAsync();
         }
 
         await fixture.Observer.WaitForAsync<ModelVersionRegistered>(e => e.Model == acrossRestart, Patience);
