@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -31,7 +32,7 @@ public sealed class BrokerGate(IBusControl bus, Uri broker, ILogger<BrokerGate> 
     {
         var waited = Stopwatch.StartNew();
         var factory = new ConnectionFactory { Uri = broker, ClientProvidedName = "broker-gate", RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
-        var reported = false;
+        string? reported = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -41,16 +42,19 @@ public sealed class BrokerGate(IBusControl bus, Uri broker, ILogger<BrokerGate> 
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                if (!reported)
+                // Once per reason, not per attempt: a broker still booting refuses connections for seconds, while refused
+                // credentials are a misconfiguration that asking again will not fix.
+                var reason = exception.GetBaseException().Message;
+                if (reason != reported)
                 {
-                    logger.LogInformation("Waiting for the broker at {Host}:{Port} before starting the bus: {Reason}",
-                        broker.Host, broker.Port, exception.GetBaseException().Message);
-                    reported = true;
+                    logger.Log(exception.GetBaseException() is AuthenticationFailureException ? LogLevel.Error : LogLevel.Information,
+                        "Waiting for the broker at {Host}:{Port} before starting the bus: {Reason}", broker.Host, broker.Port, reason);
+                    reported = reason;
                 }
             }
             await Task.Delay(PollInterval, stoppingToken);
         }
-        if (reported)
+        if (reported is not null)
         {
             logger.LogInformation("The broker answered after {Seconds:F1} s; starting the bus", waited.Elapsed.TotalSeconds);
         }
