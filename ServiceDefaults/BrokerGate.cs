@@ -66,7 +66,7 @@ public sealed class BrokerGate(IBusControl bus, Uri broker, ILogger<BrokerGate> 
         await base.StopAsync(cancellationToken);
         if (_started is not null)
         {
-            await bus.StopAsync(cancellationToken);
+            await _started.StopAsync(cancellationToken);
         }
     }
 }

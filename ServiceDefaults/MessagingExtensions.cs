@@ -15,8 +15,9 @@ public static class MessagingExtensions
 
     /// <summary>
     /// MassTransit over RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set (the bus starts once the broker answers: see
-    /// <see cref="BrokerGate"/>), else in-memory (a service run alone still starts; its events just reach no other service). <paramref name="configure"/> adds the service's consumers; their
-    /// endpoints are configured by convention.
+    /// <see cref="BrokerGate"/>), else in-memory (a service run alone still starts; its events just reach no other service).
+    /// <paramref name="configure"/> adds the service's consumers; their endpoints are configured by convention.
+    /// <see cref="BusStart"/> tells when the bus has started.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
     {
