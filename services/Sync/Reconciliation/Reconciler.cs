@@ -85,7 +85,7 @@ public sealed class Reconciler(
             {
                 report.Unrecorded++;
                 metrics.Drift(store.Name, "unrecorded");
-                await PublishReplicatedAsync(expected, expected.Store, store.Name, actual.Size, cancellationToken);
+                await PublishReplicatedAsync(expected, expected.Store, store.Name, actual.Size, report, cancellationToken);
             }
             return;
         }
@@ -107,7 +107,7 @@ public sealed class Reconciler(
                 var request = new ReplicationRequest(source, expected.Key, expected.Sha256, expected.Model, expected.Version, clock.GetUtcNow());
                 var result = await replicator.ReplicateAsync(request, store, cancellationToken, replaceDifferent: true);
                 report.Repaired++;
-                await PublishReplicatedAsync(expected, source, store.Name, result.Size, cancellationToken);
+                await PublishReplicatedAsync(expected, source, store.Name, result.Size, report, cancellationToken);
                 return;
             }
             catch (ReplicationFailure failure)
@@ -124,12 +124,24 @@ public sealed class Reconciler(
             .Where(store => !string.Equals(store, destination, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
-    private Task PublishReplicatedAsync(ExpectedReplicas expected, string source, string store, long size, CancellationToken cancellationToken) =>
-        bus.Publish(new ArtifactReplicated
+    /// <summary>Reports a verified copy to the registry; one that no queue took is a failure of this run, reported again by the next.</summary>
+    private async Task PublishReplicatedAsync(ExpectedReplicas expected, string source, string store, long size, StoreReport report,
+        CancellationToken cancellationToken)
+    {
+        try
         {
-            SourceStore = source, Store = store, Key = expected.Key, Size = size, Sha256 = expected.Sha256, Model = expected.Model,
-            Version = expected.Version, VerifiedAt = clock.GetUtcNow(),
-        }, cancellationToken);
+            await ReplicaReport.PublishAsync(bus, new ArtifactReplicated
+            {
+                SourceStore = source, Store = store, Key = expected.Key, Size = size, Sha256 = expected.Sha256, Model = expected.Model,
+                Version = expected.Version, VerifiedAt = clock.GetUtcNow(),
+            }, logger, cancellationToken);
+        }
+        catch (MessageReturnedException returned)
+        {
+            logger.LogWarning("No queue took the report of {Key} in {Store}; the next reconcile reports it again", expected.Key, store);
+            report.Failures.Add($"{expected.Key}: verified, but no queue took its report: {returned.Message}");
+        }
+    }
 }
 
 /// <summary>

@@ -60,11 +60,17 @@ public sealed class ReplicationHandler
             {
                 var result = await _retry.ExecuteAsync(token => new ValueTask<ReplicationResult>(_replicator.ReplicateAsync(request, destination, token)),
                     context.CancellationToken);
-                await context.Publish(new ArtifactReplicated
+                await ReplicaReport.PublishAsync(context, new ArtifactReplicated
                 {
                     SourceStore = request.SourceStore, Store = result.Store, Key = result.Key, Size = result.Size, Sha256 = result.Sha256,
                     Model = request.Model, Version = request.Version, VerifiedAt = _clock.GetUtcNow(),
-                }, context.CancellationToken);
+                }, _logger, context.CancellationToken);
+            }
+            catch (MessageReturnedException returned)
+            {
+                // Copied, but nobody took the report: the message comes back later, when the copy is a metadata check.
+                transient.Add((destination, new ReplicationFailure(ReplicationFailureKind.Error,
+                    $"The copy is verified but no queue took its report (is the registry running?): {returned.Message}", returned)));
             }
             catch (ReplicationFailure failure) when (!failure.Retryable)
             {
