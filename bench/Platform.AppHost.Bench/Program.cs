@@ -5,10 +5,11 @@ using Platform.AppHost.Bench;
 using Platform.Testing;
 
 // The whole platform on this machine: how long the AppHost (built already) takes from start until every resource is
-// healthy, and what the gateway costs next to calling one cloud's inference service directly.
+// healthy, what the gateway costs next to calling one cloud's inference service directly, and how fast traffic leaves the
+// preferred cloud when it goes down, and comes back (with the gateway rounds; Failover.cs).
 // Options: --starts N (2: the first on an empty data folder, the next ones on the data it left, as a developer's second
-// `dotnet run`), --rounds N (2), --concurrency N (16), --duration SECONDS (15), --telemetry off (no dashboard, no service
-// exports telemetry; on by default, as `dotnet run` runs the AppHost).
+// `dotnet run`), --rounds N (2; 0: no gateway rounds, no failover), --concurrency N (16), --duration SECONDS (15),
+// --telemetry off (no dashboard, no service exports telemetry; on by default, as `dotnet run` runs the AppHost).
 var starts = Option("--starts", 2);
 var rounds = Option("--rounds", 2);
 var concurrency = Option("--concurrency", 16);
@@ -27,6 +28,7 @@ if (Array.IndexOf(args, "--one-start") is var one and >= 0)
 var dataPath = Directory.CreateTempSubdirectory("platform-apphost-bench-").FullName;
 var coldStarts = new List<StartTimes>();
 IReadOnlyList<OverheadRun> overhead = [];
+IReadOnlyList<FailoverRun> failovers = [];
 try
 {
     for (var start = 1; start <= starts; start++)
@@ -43,6 +45,7 @@ try
             Console.Error.WriteLine("Registering all-MiniLM-L6-v2 and loading it in inference-aws.");
             await Inference.RegisterMiniLmAsync(run.App, CancellationToken.None);
             overhead = await GatewayOverhead.RunAsync(run.App, [Inference.Mlp, Inference.MiniLm()], rounds, concurrency, duration);
+            failovers = await Failover.RunAsync(run.App);
         }
         Console.Error.WriteLine($"  every resource healthy after {coldStarts[^1].AllHealthy:F1} s, first inference after {coldStarts[^1].FirstInference:F1} s");
     }
@@ -97,7 +100,20 @@ if (overhead.Count > 0)
         Console.WriteLine($"Failures, {run.Model.Name}, round {run.Round}, {run.Path}: {string.Join("; ", run.Measured.FailureKinds)}");
     }
 }
-return overhead.Any(run => run.Measured.Failures > 0) ? 1 : 0;
+if (failovers.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Failover: {Failover.Clients} clients sending the seeded mlp request through the gateway back to back while inference-aws (the preferred cloud) is taken out, then brought back:");
+    Console.WriteLine();
+    Console.WriteLine("| outage | first answer from another cloud after | slowest request during the outage | requests during the outage | failed | first answer from aws again after it serves |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var run in failovers)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {run.Outage} | {run.MovedAfter:F2} s | {run.LongestRequest:F2} s | {run.Requests:N0} | {run.Failed} | {run.BackAfter:F2} s |"));
+    }
+}
+return overhead.Any(run => run.Measured.Failures > 0) || failovers.Any(run => run.Failed > 0) ? 1 : 0;
 
 static string Milliseconds(TimeSpan? value) => value is { } latency ? $"{latency.TotalMilliseconds:F1} ms" : "n/a";
 
