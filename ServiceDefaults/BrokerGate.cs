@@ -44,10 +44,11 @@ public sealed class BrokerGate(IBusControl bus, Uri broker, ILogger<BrokerGate> 
             {
                 // Once per reason, not per attempt: a broker still booting refuses connections for seconds, while refused
                 // credentials are a misconfiguration that asking again will not fix.
-                var reason = exception.GetBaseException().Message;
+                var cause = exception.GetBaseException();
+                var reason = cause.Message;
                 if (reason != reported)
                 {
-                    logger.Log(exception.GetBaseException() is AuthenticationFailureException ? LogLevel.Error : LogLevel.Information,
+                    logger.Log(cause is AuthenticationFailureException ? LogLevel.Error : LogLevel.Information,
                         "Waiting for the broker at {Host}:{Port} before starting the bus: {Reason}", broker.Host, broker.Port, reason);
                     reported = reason;
                 }
