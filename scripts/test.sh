@@ -3,6 +3,7 @@
 # Lists the failed tests, then ends with the plain summary line "N passed, N failed[, N skipped]".
 # Test assemblies run one after another (MaxCpuCount=1): several of them move gigabytes through emulators, and on two
 # cores they would otherwise starve each other; tests inside an assembly still run in parallel.
+# A hang dumps only stacks (mini): a full dump of a test host is gigabytes, and once met a disk that was full already.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,7 +15,7 @@ rm -rf "$results"
 dotnet test Platform.sln \
   --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" \
-  --blame-hang-timeout 10m \
+  --blame-hang-timeout 10m --blame-hang-dump-type mini \
   "$@" \
   -- RunConfiguration.MaxCpuCount=1
 status=$?
