@@ -82,17 +82,17 @@ if (overhead.Count > 0)
 {
     Console.WriteLine($"Gateway overhead: wrk, POST /v2/models/{{model}}/infer, concurrency {concurrency}, {duration.TotalSeconds:0} s per run:");
     Console.WriteLine();
-    Console.WriteLine("| model | round | path | requests | req/s | p50 | p99 | failures | gateway / direct req/s |");
-    Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    Console.WriteLine("| model | round | path | requests | req/s | p50 | p99 | failures | machine CPU per request | req/s against direct |");
+    Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     foreach (var round in overhead.GroupBy(run => (run.Model.Name, run.Round)))
     {
-        var ratio = round.Single(run => run.Path == GatewayOverhead.ThroughGateway).Measured.RequestsPerSecond
-            / round.Single(run => run.Path == GatewayOverhead.Direct).Measured.RequestsPerSecond;
+        var direct = round.Single(run => run.Path == GatewayOverhead.Direct).Measured.RequestsPerSecond;
         foreach (var run in round.OrderBy(run => run.Path == GatewayOverhead.Direct))
         {
             var measured = run.Measured;
+            var ratio = run.Path == GatewayOverhead.Direct ? "" : $"**{measured.RequestsPerSecond / direct:F2}**";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {run.Model.Description} | {run.Round} | {run.Path} | {measured.Requests:N0} | {measured.RequestsPerSecond:N0} | {Milliseconds(measured.P50)} | {Milliseconds(measured.P99)} | {measured.Failures:N0} | {(run.Path == GatewayOverhead.ThroughGateway ? $"**{ratio:F2}**" : "")} |"));
+                $"| {run.Model.Description} | {run.Round} | {run.Path} | {measured.Requests:N0} | {measured.RequestsPerSecond:N0} | {Milliseconds(measured.P50)} | {Milliseconds(measured.P99)} | {measured.Failures:N0} | {run.MachineCpuPerRequest.TotalMicroseconds:N0} µs | {ratio} |"));
         }
     }
     foreach (var run in overhead.Where(run => run.Measured.Failures > 0))

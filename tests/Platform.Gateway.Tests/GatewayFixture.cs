@@ -9,8 +9,8 @@ namespace Platform.Gateway.Tests;
 
 /// <summary>
 /// Three real inference servers, one per cloud, each serving a real ONNX MLP as <c>mlp</c> from a file (gcp also serves
-/// <c>only-gcp</c>), on fixed ports so that one can be stopped and started again; and the gateway in front of them,
-/// preferring aws, probing every 200 ms.
+/// <c>only-gcp</c>), on fixed ports so that one can be stopped and started again, each with an HTTP/2-only port beside its
+/// HTTP one (its gRPC port); and the gateway in front of them over HTTP/1.1, preferring aws, probing every 200 ms.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
@@ -18,10 +18,14 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("platform-gateway-").FullName;
     private readonly Dictionary<string, int> _ports = CloudNames.ToDictionary(cloud => cloud, _ => FreePort.Next());
+    private readonly Dictionary<string, int> _http2Ports = CloudNames.ToDictionary(cloud => cloud, _ => FreePort.Next());
 
     public Dictionary<string, InProcessServer?> Inference { get; } = new();
 
     public InProcessServer Gateway { get; private set; } = null!;
+
+    /// <summary>The cloud's HTTP/2-only endpoint (inference's <c>Inference:GrpcPort</c>), which serves the REST protocol too.</summary>
+    public string Http2Url(string cloud) => $"http://127.0.0.1:{_http2Ports[cloud]}";
 
     /// <summary>The MLP every cloud serves as <c>mlp</c>.</summary>
     public string ModelPath => Path.Combine(_folder, "mlp.onnx");
@@ -45,9 +49,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// Until the gateway has probed every cloud and found it answering: a probe that timed out while the servers were still
     /// warming up would otherwise send the first requests past the preferred cloud.
     /// </summary>
-    private async Task WaitUntilEveryCloudAnswersAsync()
+    public async Task WaitUntilEveryCloudAnswersAsync(InProcessServer? gateway = null)
     {
-        using var client = Gateway.CreateClient();
+        using var client = (gateway ?? Gateway).CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
@@ -88,6 +92,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["Inference:Models:mlp:Path"] = ModelPath,
             ["Inference:CacheDirectory"] = Directory.CreateDirectory(Path.Combine(_folder, cloud)).FullName,
+            ["Inference:GrpcPort"] = _http2Ports[cloud].ToString(),
         };
         if (cloud == "gcp")
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Gateway.Apis;
 using Platform.Gateway.Routing;
 using Platform.Testing;
 
@@ -135,6 +136,49 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
 
         Assert.Equal(["aws", "azure", "gcp"], clouds.Order());
+    }
+
+    [Fact]
+    public async Task A_cloud_set_to_http2_is_probed_and_served_over_http2_and_one_not_set_so_is_left_out()
+    {
+        // aws's URL is its HTTP/2-only endpoint, which refuses HTTP/1.1 (400): only the setting makes it usable.
+        await using var http2 = await fixture.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:PreferredCloud"] = "aws",
+            ["Gateway:Clouds:aws:Url"] = fixture.Http2Url("aws"),
+            ["Gateway:Clouds:aws:Http2"] = "true",
+        });
+        await using var http1 = await fixture.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:PreferredCloud"] = "aws",
+            ["Gateway:Clouds:aws:Url"] = fixture.Http2Url("aws"),
+        });
+        await fixture.WaitUntilEveryCloudAnswersAsync(http2);
+
+        using (var client = http2.CreateClient())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                using var response = await client.PostAsJsonAsync("/v2/models/mlp/infer", Request, Cancellation);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("aws", response.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+                Assert.Equal(3, body.RootElement.GetProperty("outputs")[0].GetProperty("data").GetArrayLength());
+            }
+        }
+        using (var client = http1.CreateClient())
+        {
+            // Every cloud starts out live, until its first probe says otherwise.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            while ((await client.GetFromJsonAsync<CloudStatus[]>("/gateway/clouds", timeout.Token))!.Single(cloud => cloud.Cloud == "aws").Live)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+            using var response = await client.PostAsJsonAsync("/v2/models/mlp/infer", Request, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEqual("aws", response.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
+        }
     }
 
     private static async Task SignalAsync(string signal, int processId)

@@ -6,7 +6,7 @@ namespace Platform.Gateway.Routing;
 /// What the gateway knows of one cloud's inference service: whether it answers (probed actively, and marked down passively
 /// the moment a request to it fails), which models it has ready, and how fast it answers (an exponential moving average).
 /// </summary>
-public sealed class CloudState(string name, Uri url, int weight)
+public sealed class CloudState(string name, Uri url, int weight, bool http2 = false)
 {
     private readonly ConcurrentDictionary<string, bool> _models = new(StringComparer.Ordinal);
     private double _latencyMs = double.NaN;
@@ -18,6 +18,17 @@ public sealed class CloudState(string name, Uri url, int weight)
     public Uri Url { get; } = url;
 
     public int Weight { get; } = weight;
+
+    /// <summary>The HTTP version requests and probes to this cloud use: 2.0 where <see cref="CloudEndpoint.Http2"/> says so.</summary>
+    public Version HttpVersion { get; } = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;
+
+    /// <summary>
+    /// Exactly HTTP/2 on a cleartext URL (prior knowledge: nothing to negotiate with), HTTP/2 or lower on a TLS one (ALPN
+    /// decides), and HTTP/1.1 or lower otherwise.
+    /// </summary>
+    public HttpVersionPolicy HttpVersionPolicy { get; } = http2 && url.Scheme == Uri.UriSchemeHttp
+        ? HttpVersionPolicy.RequestVersionExact
+        : HttpVersionPolicy.RequestVersionOrLower;
 
     public bool Live => _live;
 

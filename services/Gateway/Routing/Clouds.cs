@@ -10,7 +10,7 @@ public sealed class Clouds(IOptions<GatewayOptions> options)
     private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
 
     public IReadOnlyList<CloudState> All { get; } = options.Value.Clouds
-        .Select(cloud => new CloudState(cloud.Key, cloud.Value.Url!, cloud.Value.Weight))
+        .Select(cloud => new CloudState(cloud.Key, cloud.Value.Url!, cloud.Value.Weight, cloud.Value.Http2))
         .OrderBy(cloud => cloud.Name, StringComparer.Ordinal)
         .ToList();
 

@@ -28,6 +28,9 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(2),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        // A cloud spoken to over HTTP/2 takes up to 100 concurrent requests on a connection (Kestrel's default); beyond that,
+        // another connection rather than a queue.
+        EnableMultipleHttp2Connections = true,
     });
 
     public async Task ForwardAsync(HttpContext context)
@@ -56,7 +59,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             {
                 Reset(context);
             }
-            var error = await SendAsync(context, cloud, config, transformer);
+            var error = await SendAsync(context, cloud, config with { Version = cloud.HttpVersion, VersionPolicy = cloud.HttpVersionPolicy }, transformer);
             if (error == ForwarderError.None && transformer.Refused is null)
             {
                 metrics.Served(cloud.Name, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));

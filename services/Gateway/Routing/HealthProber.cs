@@ -42,7 +42,7 @@ public sealed class HealthProber(Clouds clouds, IOptions<GatewayOptions> options
     private async Task ProbeAsync(CloudState cloud, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var live = await AnswersAsync(new Uri(cloud.Url, "v2/health/ready"), stoppingToken);
+        var live = await AnswersAsync(cloud, new Uri(cloud.Url, "v2/health/ready"), stoppingToken);
         if (live != cloud.Live)
         {
             logger.LogWarning("Cloud {Cloud} is {State}", cloud.Name, live ? "back" : "down");
@@ -54,15 +54,17 @@ public sealed class HealthProber(Clouds clouds, IOptions<GatewayOptions> options
         }
         foreach (var model in clouds.KnownModels)
         {
-            cloud.ModelProbed(model, await AnswersAsync(new Uri(cloud.Url, $"v2/models/{Uri.EscapeDataString(model)}/ready"), stoppingToken));
+            cloud.ModelProbed(model, await AnswersAsync(cloud, new Uri(cloud.Url, $"v2/models/{Uri.EscapeDataString(model)}/ready"), stoppingToken));
         }
     }
 
-    private async Task<bool> AnswersAsync(Uri url, CancellationToken stoppingToken)
+    /// <summary>Asked as requests are sent to the cloud (its HTTP version), so a probe fails exactly when they would.</summary>
+    private async Task<bool> AnswersAsync(CloudState cloud, Uri url, CancellationToken stoppingToken)
     {
         try
         {
-            using var response = await _http.GetAsync(url, stoppingToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = cloud.HttpVersion, VersionPolicy = cloud.HttpVersionPolicy };
+            using var response = await _http.SendAsync(request, stoppingToken);
             return response.IsSuccessStatusCode;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
