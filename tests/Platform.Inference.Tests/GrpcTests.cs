@@ -278,7 +278,7 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
             .AddInMemoryCollection(key is null ? [] : [new KeyValuePair<string, string?>(key, value)])
             .Build();
 
-        Assert.Equal(expected, GrpcEndpoint.ServerUrls(configuration, 8001));
+        Assert.Equal(expected, Microsoft.Extensions.Hosting.Http2Port.ServerUrls(configuration, 8001, "Inference:GrpcPort"));
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>("urls", "http://127.0.0.1:8001")]).Build();
 
-        var exception = Assert.Throws<InvalidOperationException>(() => GrpcEndpoint.ServerUrls(configuration, 8001));
+        var exception = Assert.Throws<InvalidOperationException>(() => Microsoft.Extensions.Hosting.Http2Port.ServerUrls(configuration, 8001, "Inference:GrpcPort"));
 
         Assert.Contains("give gRPC a port of its own", exception.Message);
     }
