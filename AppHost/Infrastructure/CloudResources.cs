@@ -5,7 +5,7 @@ public static class CloudResources
     /// <summary>The sample models every inference service serves, by the name clients use, following their production alias.</summary>
     private static readonly string[] ServedModels = ["iris", "house-price", "mlp"];
 
-    /// <summary>Inference's HTTP/2-only endpoint (local runs): gRPC, and the REST protocol for the gateway.</summary>
+    /// <summary>The HTTP/2-only endpoint of inference and the gateway (local runs): gRPC, and for inference the REST protocol too, which the gateway uses.</summary>
     private const string Http2Endpoint = "grpc";
 
     /// <summary>
@@ -66,6 +66,11 @@ public static class CloudResources
             .WithEnvironment("Gateway__PreferredCloud", preferredCloud)
             .WithExternalHttpEndpoints()
             .WithPromptHttpHealthCheck("/health");
+        if (!provisioning.Publishing)
+        {
+            // The protocol's gRPC API through the gateway, as inference's: a port of its own, HTTP/2 without TLS, Gateway:GrpcPort.
+            gateway.WithHttpEndpoint(name: Http2Endpoint, env: "Gateway__GrpcPort");
+        }
         foreach (var service in inference)
         {
             var cloud = service.Resource.Name["inference-".Length..];

@@ -46,26 +46,58 @@ public sealed class GatewayTests(AppHostFixture fixture)
         foreach (var cloud in new[] { "aws", "gcp", "azure" })
         {
             await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync($"inference-{cloud}", Cancellation).WaitAsync(Patience, Cancellation);
-            // HTTP/2 without TLS, as gRPC clients speak it, and the protobuf bytes by hand: what any client's stub would send.
-            using var client = new HttpClient { BaseAddress = fixture.App.GetEndpoint($"inference-{cloud}", "grpc") };
-            // ModelReadyRequest { name: "mlp" } (field 1, length-delimited) in one uncompressed gRPC frame.
-            byte[] message = [0x0a, 3, (byte)'m', (byte)'l', (byte)'p'];
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/inference.GRPCInferenceService/ModelReady")
-            {
-                Content = new ByteArrayContent([0, 0, 0, 0, (byte)message.Length, .. message]),
-                Version = HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            request.Content.Headers.ContentType = new("application/grpc");
-            request.Headers.TE.Add(new("trailers"));
 
-            using var response = await client.SendAsync(request, Cancellation);
-            var body = await response.Content.ReadAsByteArrayAsync(Cancellation);
+            var (status, _, body) = await ModelReadyOverGrpcAsync(fixture.App.GetEndpoint($"inference-{cloud}", "grpc"), "mlp");
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+            Assert.Equal("0", status);
             // ModelReadyResponse { ready: true }: field 1, varint 1.
             Assert.Equal([0, 0, 0, 0, 2, 0x08, 0x01], body);
         }
+    }
+
+    [Fact]
+    public async Task The_gateway_forwards_the_grpc_api_from_its_grpc_endpoint_to_the_preferred_cloud()
+    {
+        foreach (var resource in new[] { "inference-aws", "gateway" })
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, Cancellation).WaitAsync(Patience, Cancellation);
+        }
+        var gateway = fixture.App.GetEndpoint("gateway", "grpc");
+
+        // The model is named in the message only; the gateway reads it there to route the call, as it reads the path for REST.
+        await PlatformDriver.EventuallyAsync(() => ModelReadyOverGrpcAsync(gateway, "mlp"),
+            answer => answer.Status == "0" && answer.Cloud == "aws" && answer.Body.SequenceEqual<byte>([0, 0, 0, 0, 2, 0x08, 0x01]),
+            PlatformDriver.WithinSeconds, "mlp ready, answered by aws over the gateway's gRPC endpoint");
+        var (status, _, _) = await ModelReadyOverGrpcAsync(gateway, "no-such-model");
+        Assert.Equal("5", status);
+    }
+
+    /// <summary>
+    /// <c>ModelReady</c> for <paramref name="model"/> over HTTP/2 without TLS, as gRPC clients speak it, with the protobuf bytes
+    /// by hand (what any client's stub would send): the call's status, the cloud the gateway says answered, and the body.
+    /// </summary>
+    private static async Task<(string? Status, string? Cloud, byte[] Body)> ModelReadyOverGrpcAsync(Uri endpoint, string model)
+    {
+        using var client = new HttpClient { BaseAddress = endpoint };
+        // ModelReadyRequest { name: model } (field 1, length-delimited) in one uncompressed gRPC frame.
+        byte[] message = [0x0a, (byte)model.Length, .. System.Text.Encoding.ASCII.GetBytes(model)];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inference.GRPCInferenceService/ModelReady")
+        {
+            Content = new ByteArrayContent([0, 0, 0, 0, (byte)message.Length, .. message]),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TE.Add(new("trailers"));
+
+        using var response = await client.SendAsync(request, Cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // A call refused before its answer carries its status in the headers (trailers-only); any other, in the trailers.
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.Single()
+            : response.Headers.TryGetValues("grpc-status", out var header) ? header.Single() : null;
+        var cloud = response.Headers.TryGetValues("X-Served-By-Cloud", out var served) ? served.Single() : null;
+        return (status, cloud, body);
     }
 }

@@ -181,6 +181,36 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_larger_than_the_gateway_keeps_to_send_again_gets_413_with_the_limit(bool withLength)
+    {
+        await using var small = await fixture.StartGatewayAsync(new Dictionary<string, string?> { ["Gateway:MaxRetriedBodyBytes"] = "64" });
+        using var client = small.CreateClient();
+        var json = JsonSerializer.Serialize(Request);
+        Assert.True(json.Length > 64);
+        using HttpContent content = withLength
+            ? new StringContent(json, System.Text.Encoding.UTF8, "application/json")
+            // No Content-Length (a stream of unknown length): sent chunked, so the gateway finds out only as it reads.
+            : new StreamContent(Unsized(System.Text.Encoding.UTF8.GetBytes(json))) { Headers = { ContentType = new("application/json") } };
+
+        using var response = await client.PostAsync("/v2/models/mlp/infer", content, Cancellation);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(withLength, response.RequestMessage!.Content!.Headers.ContentLength is not null);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        Assert.Contains("64 bytes", body.RootElement.GetProperty("error").GetString());
+    }
+
+    private static Stream Unsized(byte[] bytes)
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        System.Buffers.BuffersExtensions.Write(pipe.Writer, bytes);
+        pipe.Writer.Complete();
+        return pipe.Reader.AsStream();
+    }
+
     private static async Task SignalAsync(string signal, int processId)
     {
         using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString()]);

@@ -14,6 +14,9 @@ public static class GatewayApi
             .WithName("ForwardInference").WithSummary("Forward an Open Inference Protocol request to the best cloud for its model");
         app.Map("/v2", (HttpContext context, FailoverForwarder forwarder) => forwarder.ForwardAsync(context))
             .WithName("ForwardServerMetadata").WithSummary("Forward the server metadata request to the best cloud");
+        // The protocol's gRPC API, on the gRPC port (Gateway:GrpcPort): routed by the model the call's message names.
+        app.MapPost(GrpcCalls.ServicePath + "/{method}", (HttpContext context, FailoverForwarder forwarder) => forwarder.ForwardAsync(context))
+            .WithName("ForwardGrpcCall").WithSummary("Forward a call of the protocol's gRPC API to the best cloud for its model");
         app.MapGet("/gateway/clouds", Status).WithName("GetClouds").WithSummary("What the gateway knows of each cloud: live, latency, ready models");
         return app;
     }

@@ -14,6 +14,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<FailoverForwarder>();
         builder.Services.AddHostedService<HealthProber>();
+        builder.AddHttp2Port($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.GrpcPort)}");
         return builder;
     }
 

@@ -60,6 +60,14 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// The port of the gateway's gRPC endpoint (the protocol's <c>inference.GRPCInferenceService</c>, HTTP/2 without TLS), beside
+    /// its HTTP address, as inference's <c>Inference:GrpcPort</c>. Calls go to the clouds set to <see cref="CloudEndpoint.Http2"/>,
+    /// routed by the model their message names. Null: no gRPC endpoint.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? GrpcPort { get; set; }
+
     public IEnumerable<string> Problems()
     {
         if (Clouds.Count == 0)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Platform.Gateway.Extensions;
 
 namespace Platform.Gateway.Routing;
 
@@ -18,6 +19,9 @@ public sealed class CloudState(string name, Uri url, int weight, bool http2 = fa
     public Uri Url { get; } = url;
 
     public int Weight { get; } = weight;
+
+    /// <summary>Spoken to over HTTP/2 (<see cref="CloudEndpoint.Http2"/>): the only kind that can take gRPC calls.</summary>
+    public bool Http2 { get; } = http2;
 
     /// <summary>The HTTP version requests and probes to this cloud use: 2.0 where <see cref="CloudEndpoint.Http2"/> says so.</summary>
     public Version HttpVersion { get; } = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11;

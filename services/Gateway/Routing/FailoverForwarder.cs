@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,8 +9,9 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Platform.Gateway.Routing;
 
 /// <summary>
-/// Forwards one Open Inference Protocol request with YARP's forwarder to the best cloud for its model, and, when that cloud
-/// cannot answer (no connection, a timeout, 502/503/504, or 404 for a model it does not have), to the next: inference is
+/// Forwards one Open Inference Protocol request (REST, or a gRPC call: <see cref="GrpcCalls"/>) with YARP's forwarder to the
+/// best cloud for its model, and, when that cloud cannot answer (no connection, a timeout, 502/503/504 or gRPC's UNAVAILABLE,
+/// or 404/NOT_FOUND for a model it does not have), to the next: inference is
 /// idempotent, so the client sees an answer as long as one cloud can give it. The request body is buffered first (up to
 /// <see cref="GatewayOptions.MaxRetriedBodyBytes"/>; larger gets 413) so it can be sent again; a response is never retried
 /// once it started.
@@ -36,20 +38,24 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
     public async Task ForwardAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var model = ModelOf(context.Request.Path);
+        var grpc = GrpcCalls.IsCall(context.Request);
+        var settings = options.Value;
+        if (!await BufferBodyAsync(context, settings.MaxRetriedBodyBytes))
+        {
+            var tooLarge = $"The request body is larger than the gateway's limit of {settings.MaxRetriedBodyBytes} bytes.";
+            await (grpc
+                ? GrpcCalls.RefuseAsync(context, GrpcCalls.ResourceExhausted, tooLarge)
+                : WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, tooLarge));
+            return;
+        }
+        var model = grpc ? GrpcCalls.ModelOf(context.Request) : ModelOf(context.Request.Path);
         if (model is not null)
         {
             clouds.Remember(model);
         }
-        var settings = options.Value;
-        if (!await BufferBodyAsync(context, settings.MaxRetriedBodyBytes))
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.Response.WriteAsJsonAsync(new { error = $"The request body is larger than the gateway's limit of {settings.MaxRetriedBodyBytes} bytes." });
-            return;
-        }
         var config = new ForwarderRequestConfig { ActivityTimeout = settings.RequestTimeout };
-        var candidates = clouds.Order(model);
+        // gRPC needs HTTP/2 all the way: only the clouds spoken to over it can take a call.
+        var candidates = grpc ? clouds.Order(model).Where(cloud => cloud.Http2).ToList() : clouds.Order(model);
         for (var index = 0; index < candidates.Count; index++)
         {
             var cloud = candidates[index];
@@ -65,7 +71,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
                 metrics.Served(cloud.Name, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
                 return;
             }
-            if (transformer.Refused is { } status && model is not null)
+            if (transformer.Refused is not null && model is not null)
             {
                 // The server answers, but not for this model now: the cloud stays in, the model there is out until a probe says otherwise.
                 cloud.ModelProbed(model, ready: false);
@@ -74,7 +80,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             {
                 cloud.Failed();
             }
-            var reason = error != ForwarderError.None ? error.ToString() : $"HTTP {(int)transformer.Refused!}";
+            var reason = error != ForwarderError.None ? error.ToString() : transformer.Refused!;
             metrics.FailedOver(cloud.Name, reason);
             logger.LogWarning("Cloud {Cloud} could not answer {Method} {Path} ({Reason}){Next}", cloud.Name, context.Request.Method, context.Request.Path,
                 reason, last || context.Response.HasStarted ? "" : "; trying the next cloud");
@@ -87,9 +93,19 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         if (!context.Response.HasStarted)
         {
             Reset(context);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await context.Response.WriteAsJsonAsync(new { error = $"No cloud could serve {context.Request.Method} {context.Request.Path} (tried {string.Join(", ", candidates.Select(cloud => cloud.Name))})." });
+            var unserved = candidates.Count == 0
+                ? $"No cloud is spoken to over HTTP/2, which gRPC needs (Gateway:Clouds:<cloud>:Http2)."
+                : $"No cloud could serve {context.Request.Method} {context.Request.Path} (tried {string.Join(", ", candidates.Select(cloud => cloud.Name))}).";
+            await (grpc
+                ? GrpcCalls.RefuseAsync(context, GrpcCalls.Unavailable, unserved)
+                : WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, unserved));
         }
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error });
     }
 
     /// <summary>
@@ -123,14 +139,30 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         {
             return false;
         }
-        context.Request.EnableBuffering(bufferThreshold: 1024 * 1024, bufferLimit: limit);
+        // Counted here rather than by the buffer's own limit, whose exception does not say how far it got.
+        context.Request.EnableBuffering(bufferThreshold: 1024 * 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                total += read;
+                if (total > limit)
+                {
+                    return false;
+                }
+            }
         }
-        catch (IOException) when (context.Request.Body.Position >= limit)
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Past the server's own body limit (Kestrel's MaxRequestBodySize), where that is the lower one.
             return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         context.Request.Body.Position = 0;
         return true;
@@ -162,7 +194,8 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         // Read by the callback that abandons the attempt, on another thread.
         private volatile bool _answered;
 
-        public HttpStatusCode? Refused { get; private set; }
+        /// <summary>Why the answer was held back ("HTTP 503", "gRPC status 14"); null when it was copied through.</summary>
+        public string? Refused { get; private set; }
 
         /// <summary>The cloud's answer has begun (its response headers arrived).</summary>
         public bool Answered => _answered;
@@ -170,9 +203,9 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
             _answered = proxyResponse is not null;
-            if (!last && proxyResponse is not null && Retriable(proxyResponse.StatusCode))
+            if (!last && proxyResponse is not null && Retriable(proxyResponse) is { } reason)
             {
-                Refused = proxyResponse.StatusCode;
+                Refused = reason;
                 return false;
             }
             var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
@@ -180,8 +213,26 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             return proceed;
         }
 
-        private bool Retriable(HttpStatusCode status) =>
-            status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            || (status == HttpStatusCode.NotFound && model is not null);
+        /// <summary>
+        /// Unavailable (502, 503, 504; gRPC's UNAVAILABLE), or, for a request about a model, not found there (404; gRPC's
+        /// NOT_FOUND): another cloud may answer. A gRPC call refused before its message comes as HTTP 200 with its status in
+        /// the headers (trailers-only), which is the only gRPC failure that can be retried: any other has begun its answer.
+        /// </summary>
+        private string? Retriable(HttpResponseMessage response)
+        {
+            var status = response.StatusCode;
+            if (status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+                || (status == HttpStatusCode.NotFound && model is not null))
+            {
+                return $"HTTP {(int)status}";
+            }
+            if (status == HttpStatusCode.OK && response.Headers.TryGetValues("grpc-status", out var values)
+                && int.TryParse(values.FirstOrDefault(), out var grpcStatus)
+                && (grpcStatus == GrpcCalls.Unavailable || (grpcStatus == GrpcCalls.NotFound && model is not null)))
+            {
+                return $"gRPC status {grpcStatus}";
+            }
+            return null;
+        }
     }
 }
