@@ -94,7 +94,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         {
             Reset(context);
             var unserved = candidates.Count == 0
-                ? $"No cloud is spoken to over HTTP/2, which gRPC needs (Gateway:Clouds:<cloud>:Http2)."
+                ? "No cloud is spoken to over HTTP/2, which gRPC needs (Gateway:Clouds:<cloud>:Http2)."
                 : $"No cloud could serve {context.Request.Method} {context.Request.Path} (tried {string.Join(", ", candidates.Select(cloud => cloud.Name))}).";
             await (grpc
                 ? GrpcCalls.RefuseAsync(context, GrpcCalls.Unavailable, unserved)
