@@ -8,8 +8,8 @@ namespace Platform.Inference.Tests;
 
 /// <summary>
 /// One server whose <c>batched</c> MLP waits up to 500 ms for requests to join a batch of up to 64 rows, whose
-/// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run, and whose <c>slow</c> MLP (the
-/// same network) batches up to 8 rows, waiting up to a second, on one thread; <c>configured</c> (the small MLP again) has
+/// <c>narrow</c> MLP has a queue of one request, runs no batches and takes a while per run, and whose <c>slow</c> MLP (a
+/// wider one) batches up to 8 rows, waiting up to two seconds, on one thread; <c>configured</c> (the small MLP again) has
 /// two instances and spinning threads, for the configuration extension to report; <c>strings</c> returns its BYTES input and
 /// batches up to 16 rows, waiting up to 500 ms.
 /// </summary>
@@ -32,9 +32,9 @@ public sealed class BatchingFixture : IAsyncLifetime
         _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
         _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
         _models.Set("Inference:Models:narrow:IntraOpThreads", "1");
-        _models.Add("slow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
+        _models.Add("slow", SampleModels.SampleModels.Mlp(256, [2048, 2048], 10));
         _models.Set("Inference:Models:slow:MaxBatchSize", "8");
-        _models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:01");
+        _models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:02");
         _models.Set("Inference:Models:slow:IntraOpThreads", "1");
         // Settings for the configuration extension to report, and for ONNX Runtime to accept (spinning on).
         _models.Add("configured", Mlp);
@@ -189,8 +189,11 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
     public async Task A_request_that_waited_through_a_run_still_waits_for_company_once_the_worker_is_free()
     {
         var before = await Client.GetStringAsync("/metrics", Cancellation);
-        // 32,768 rows (about 86 GFLOP on one thread) keep the worker busy past the head start and the one-second delay; the
-        // head start covers sending and parsing its 32 MiB body on a loaded machine, so the long run is the one that runs first.
+        // 32,768 rows (about 310 GFLOP on one thread, some 5 s here) keep the worker busy past the head start and the
+        // two-second delay, so a delay counted from the waiting row's arrival would have run it alone as the run ended;
+        // the head start covers sending and parsing the 32 MiB body on a loaded machine, so the long run is the one that runs
+        // first. The delay leaves two seconds for the next request to arrive once the run has answered: one second was too
+        // little in CI, on two cores shared with the other tests.
         var longRun = SendRowsAsync(32_768);
         await Task.Delay(1500, Cancellation);
         var waiting = SendRowsAsync(1);
