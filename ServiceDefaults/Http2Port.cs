@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -20,15 +19,15 @@ public static class Http2Port
     private const string HttpsPortsKey = "https_ports";
 
     /// <summary>
-    /// Adds the port the setting <paramref name="key"/> names, if any, to the server's addresses, speaking HTTP/2 only.
-    /// Returns it; null when the setting is unset or out of range (which the service's options validation reports).
+    /// Adds the port the setting <paramref name="key"/> names, if any, to the server's addresses, speaking HTTP/2 only;
+    /// nothing when the setting is unset or out of range (which the service's options validation reports).
     /// </summary>
-    public static int? AddHttp2Port(this IHostApplicationBuilder builder, string key)
+    public static IHostApplicationBuilder AddHttp2Port(this IHostApplicationBuilder builder, string key)
     {
         var port = builder.Configuration.GetValue<int?>(key);
         if (port is not (> 0 and <= 65535))
         {
-            return null;
+            return builder;
         }
         if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
@@ -43,7 +42,7 @@ public static class Http2Port
                 listen.Protocols = HttpProtocols.Http2;
             }
         }));
-        return port;
+        return builder;
     }
 
     /// <summary>

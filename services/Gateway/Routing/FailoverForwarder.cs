@@ -53,7 +53,6 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         {
             clouds.Remember(model);
         }
-        var config = new ForwarderRequestConfig { ActivityTimeout = settings.RequestTimeout };
         // gRPC needs HTTP/2 all the way: only the clouds spoken to over it can take a call.
         var candidates = grpc ? clouds.Order(model).Where(cloud => cloud.Http2).ToList() : clouds.Order(model);
         for (var index = 0; index < candidates.Count; index++)
@@ -65,7 +64,8 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
             {
                 Reset(context);
             }
-            var error = await SendAsync(context, cloud, config with { Version = cloud.HttpVersion, VersionPolicy = cloud.HttpVersionPolicy }, transformer);
+            var config = new ForwarderRequestConfig { ActivityTimeout = settings.RequestTimeout, Version = cloud.HttpVersion, VersionPolicy = cloud.HttpVersionPolicy };
+            var error = await SendAsync(context, cloud, config, transformer);
             if (error == ForwarderError.None && transformer.Refused is null)
             {
                 metrics.Served(cloud.Name, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));

@@ -32,8 +32,8 @@ public static class GrpcCalls
     /// </summary>
     public static string? ModelOf(HttpRequest request)
     {
-        var method = request.Path.Value![(ServicePath.Length + 1)..];
-        if (!ModelCalls.Contains(method) || !request.Body.CanSeek)
+        // The path is the service's, then "/{Method}".
+        if (!request.Path.StartsWithSegments(ServicePath, out var method) || !ModelCalls.Contains(method.Value?.TrimStart('/') ?? "") || !request.Body.CanSeek)
         {
             return null;
         }

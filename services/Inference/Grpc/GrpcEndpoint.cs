@@ -25,8 +25,7 @@ public static class GrpcEndpoint
             grpc.CompressionProviders.Clear();
             grpc.CompressionProviders.Add(new BoundedGzipProvider(inference.Value.MaxRequestBytes));
         });
-        builder.AddHttp2Port(GrpcPortKey);
-        return builder;
+        return builder.AddHttp2Port(GrpcPortKey);
     }
 
     /// <summary>
