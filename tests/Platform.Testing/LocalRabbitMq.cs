@@ -9,7 +9,8 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class LocalRabbitMq : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    // A node boots in about 10 s on an idle machine; beside a test assembly's other fixtures on a slow day it took over 60.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
 
     private readonly string _folder;
     private readonly int _distPort;
