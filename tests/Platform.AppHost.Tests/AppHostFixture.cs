@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -11,7 +12,7 @@ namespace Platform.AppHost.Tests;
 /// The whole AppHost, started once for the test collection under Aspire.Hosting.Testing, with its own data folder, exactly as
 /// `dotnet run --project AppHost` starts it on this machine (no container runtime: executables and projects).
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public sealed partial class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -43,7 +44,47 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
         App = await builder.BuildAsync(timeout.Token);
         SinceStart.Start();
-        await App.StartAsync(timeout.Token);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var crash = CrashDuringStartAsync(App, watching.Token);
+        var start = App.StartAsync(timeout.Token);
+        await Task.WhenAny(start, crash);
+        if (crash.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException(crash.Result);
+        }
+        await watching.CancelAsync();
+        await start;
+    }
+
+    [GeneratedRegex(@"^\S*\s+at \S")]
+    private static partial Regex StackFramePattern();
+
+    /// <summary>
+    /// Completes with the story of the first resource that fails to start or exits with an error, its last console lines
+    /// included: Aspire's start would otherwise wait for it (and fail) only at <see cref="StartTimeout"/>, saying nothing of why.
+    /// </summary>
+    private static async Task<string> CrashDuringStartAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        await foreach (var update in notifications.WatchAsync(cancellationToken))
+        {
+            var state = update.Snapshot.State?.Text;
+            var failed = state == KnownResourceStates.FailedToStart
+                || (state is not null && KnownResourceStates.TerminalStates.Contains(state) && update.Snapshot.ExitCode is not (null or 0));
+            if (!failed)
+            {
+                continue;
+            }
+            var lines = new List<string>();
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(update.ResourceId).WithCancellation(cancellationToken))
+            {
+                // Without stack frames, which would push the messages out of the last lines.
+                lines.AddRange(batch.Select(line => line.Content).Where(line => !StackFramePattern().IsMatch(line)));
+            }
+            return $"{update.Resource.Name} ended as {state} (exit code {update.Snapshot.ExitCode?.ToString() ?? "none"}) while the platform started. " +
+                $"Its last console lines:{Environment.NewLine}{string.Join(Environment.NewLine, lines.TakeLast(40))}";
+        }
+        throw new OperationCanceledException(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

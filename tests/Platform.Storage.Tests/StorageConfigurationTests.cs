@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Storage.Configuration;
+using Platform.Testing;
 
 namespace Platform.Storage.Tests;
 
@@ -43,6 +44,45 @@ public sealed class StorageConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_whose_server_comes_up_after_the_service_is_created_once_it_answers()
+    {
+        var port = FreePort.Next();
+        var host = BuildHost(S3Store($"http://127.0.0.1:{port}", provisioningTimeout: TimeSpan.FromSeconds(90)));
+
+        var starting = host.StartAsync(TestContext.Current.CancellationToken);
+        // The SDK's own retries of a refused connection are over within about three seconds: a start that asked once would
+        // have failed by now.
+        await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken));
+        Assert.False(starting.IsCompleted, $"The start ended before the store's server was up: {starting.Exception?.InnerException?.Message}");
+
+        await using var moto = await LocalEmulators.StartS3Async(port);
+        await starting.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        try
+        {
+            var store = host.Services.GetRequiredKeyedService<IObjectStore>("aws");
+            var written = await store.PutAsync("late/hello.txt", new MemoryStream("hi"u8.ToArray()), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(2, written.Size);
+        }
+        finally
+        {
+            await host.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_store_whose_server_never_answers_stops_the_start_with_the_reason()
+    {
+        // Nothing listens on port 1.
+        var host = BuildHost(S3Store("http://127.0.0.1:1", provisioningTimeout: TimeSpan.FromSeconds(1)));
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Object store 'aws' (S3) could not be reached", error.Message);
+        Assert.Contains("Storage:ProvisioningTimeout", error.Message);
+        Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Asking_for_an_unknown_store_names_the_ones_there_are()
     {
         var host = BuildHost(new()
@@ -81,6 +121,17 @@ public sealed class StorageConfigurationTests : IDisposable
         Assert.Contains("Storage:Stores:relative:Endpoint 'not a url' is not an absolute URL", error.Message);
         Assert.DoesNotContain("only-the-key", error.Message);
     }
+
+    private static Dictionary<string, string?> S3Store(string endpoint, TimeSpan provisioningTimeout) => new()
+    {
+        ["Storage:ProvisioningTimeout"] = provisioningTimeout.ToString(),
+        ["Storage:Stores:aws:Provider"] = "S3",
+        ["Storage:Stores:aws:Bucket"] = "created-late",
+        ["Storage:Stores:aws:Endpoint"] = endpoint,
+        ["Storage:Stores:aws:AccessKey"] = "test",
+        ["Storage:Stores:aws:SecretKey"] = "test",
+        ["Storage:Stores:aws:CreateIfMissing"] = "true",
+    };
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
     {

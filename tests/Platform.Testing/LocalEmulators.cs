@@ -8,10 +8,10 @@ public static class LocalEmulators
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>moto_server, the S3 emulator (pip package moto[server]).</summary>
-    public static async Task<RunningEmulator> StartS3Async()
+    /// <summary>moto_server, the S3 emulator (pip package moto[server]), on <paramref name="port"/> or a free one.</summary>
+    public static async Task<RunningEmulator> StartS3Async(int? fixedPort = null)
     {
-        var port = FreePort.Next();
+        var port = fixedPort ?? FreePort.Next();
         var process = await ExternalProcess.StartAsync("moto_server", ["-H", "127.0.0.1", "-p", port.ToString()], port, StartTimeout);
         return new RunningEmulator(process, $"http://127.0.0.1:{port}", dataFolder: null);
     }

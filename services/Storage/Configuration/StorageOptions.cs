@@ -6,6 +6,12 @@ public sealed class StorageOptions
     public const string SectionName = "Storage";
 
     public Dictionary<string, ObjectStoreOptions> Stores { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// How long the host's start waits for the server of a store marked <see cref="ObjectStoreOptions.CreateIfMissing"/> to
+    /// answer (an emulator started beside the service, a network still coming up) before it gives up.
+    /// </summary>
+    public TimeSpan ProvisioningTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>One named store. Which fields apply depends on <see cref="Provider"/>.</summary>
