@@ -72,9 +72,9 @@ public sealed class BenchServer : IAsyncDisposable
 
     /// <summary>
     /// Sends <paramref name="model"/>'s single-row request with wrk at <paramref name="concurrency"/> for <paramref name="duration"/>,
-    /// after a warm-up, and reads the mean dynamic batch of the measured part off the server's metrics.
+    /// after a warm-up when <paramref name="warmUp"/> is set, and reads the mean dynamic batch of the measured part off the server's metrics.
     /// </summary>
-    public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration)
+    public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration, bool warmUp)
     {
         var (body, headerLength) = model.BinaryRequest();
         var bodyPath = Path.Combine(_folder, $"{model.Name}.request");
@@ -84,31 +84,40 @@ public sealed class BenchServer : IAsyncDisposable
             ["Content-Type"] = "application/octet-stream",
             ["Inference-Header-Content-Length"] = headerLength.ToString(CultureInfo.InvariantCulture),
         });
-        await Wrk.RunAsync(request, concurrency, _warmUp, RequestTimeout);
+        if (warmUp)
+        {
+            await Wrk.RunAsync(request, concurrency, _warmUp, RequestTimeout);
+        }
         return await MeasureAsync(model, () => Wrk.RunAsync(request, concurrency, duration, RequestTimeout));
     }
 
     /// <summary>
     /// Sends <paramref name="model"/>'s single-row request over gRPC from <paramref name="concurrency"/> clients in this process
-    /// (each waits for its answer before it sends again) for <paramref name="duration"/>, after the same warm-up.
+    /// (each waits for its answer before it sends again) for <paramref name="duration"/>, after the same warm-up when <paramref name="warmUp"/> is set.
     /// </summary>
-    public async Task<Measurement> GrpcLoadAsync(BenchModel model, int concurrency, TimeSpan duration)
+    public async Task<Measurement> GrpcLoadAsync(BenchModel model, int concurrency, TimeSpan duration, bool warmUp)
     {
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         var request = model.GrpcRequest();
-        await GrpcClients.RunAsync(client, request, concurrency, _warmUp);
+        if (warmUp)
+        {
+            await GrpcClients.RunAsync(client, request, concurrency, _warmUp);
+        }
         return await MeasureAsync(model, () => GrpcClients.RunAsync(client, request, concurrency, duration));
     }
 
     /// <summary>Runs the measured load, with the server's CPU and the mean batch the server formed over it (its Triton metrics).</summary>
     private async Task<Measurement> MeasureAsync(BenchModel model, Func<Task<LoadReport>> load)
     {
-        var (rowsBefore, runsBefore) = await CountersAsync(model.Name);
+        var before = await CountersAsync(model.Name);
         var cpu = CpuUse.Start(_process.ProcessId);
         var measured = await load();
         var used = cpu.Stop();
-        var (rowsAfter, runsAfter) = await CountersAsync(model.Name);
-        return Measurement.Served(measured, runsAfter > runsBefore ? (double)(rowsAfter - rowsBefore) / (runsAfter - runsBefore) : null, used);
+        var after = await CountersAsync(model.Name);
+        var (rows, runs, computeMicroseconds) = (after.Rows - before.Rows, after.Runs - before.Runs, after.ComputeMicroseconds - before.ComputeMicroseconds);
+        // Each request counts its batch's whole run (as in Triton), so the mean run is the compute time over the rows.
+        return Measurement.Served(measured, runs > 0 ? (double)rows / runs : null, used,
+            rows > 0 ? TimeSpan.FromMicroseconds((double)computeMicroseconds / rows) : null);
     }
 
     /// <summary>What HTTP alone costs: <c>GET /v2/health/live</c> with wrk, one request at a time.</summary>
@@ -116,14 +125,18 @@ public sealed class BenchServer : IAsyncDisposable
     {
         var cpu = CpuUse.Start(_process.ProcessId);
         var measured = await Wrk.RunAsync(new WrkRequest(new Uri(_process.BaseAddress, "/v2/health/live")), 1, duration, RequestTimeout);
-        return Measurement.Served(measured, meanBatch: null, cpu.Stop());
+        return Measurement.Served(measured, meanBatch: null, cpu.Stop(), meanRun: null);
     }
 
-    /// <summary>Rows inferred and ONNX Runtime runs made so far (Triton's <c>nv_inference_count</c> and <c>nv_inference_exec_count</c>).</summary>
-    private async Task<(long Rows, long Runs)> CountersAsync(string model)
+    /// <summary>
+    /// Rows inferred, ONNX Runtime runs made, and the requests' compute time so far (Triton's <c>nv_inference_count</c>,
+    /// <c>nv_inference_exec_count</c> and <c>nv_inference_compute_infer_duration_us</c>).
+    /// </summary>
+    private async Task<(long Rows, long Runs, long ComputeMicroseconds)> CountersAsync(string model)
     {
         var metrics = await _client.GetStringAsync("/metrics");
-        return (Counter(metrics, "nv_inference_count", model), Counter(metrics, "nv_inference_exec_count", model));
+        return (Counter(metrics, "nv_inference_count", model), Counter(metrics, "nv_inference_exec_count", model),
+            Counter(metrics, "nv_inference_compute_infer_duration_us", model));
     }
 
     private static long Counter(string metrics, string name, string model) =>

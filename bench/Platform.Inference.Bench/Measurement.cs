@@ -8,6 +8,8 @@ namespace Platform.Inference.Bench;
 /// <see cref="MeanBatch"/> is the server's mean dynamic batch, read from its metrics; null for in-process runs.
 /// <see cref="CpuPerRow"/> is the CPU time the measured process (the server, or the benchmark running ONNX Runtime in process)
 /// used per row; <see cref="MachineCpuPerRow"/> is every core's busy time per row, the load generator included.
+/// <see cref="MeanRun"/> is the server's mean ONNX Runtime run (one batch), from its metrics; null for in-process runs,
+/// whose <see cref="P50"/> is already one run.
 /// </summary>
 public sealed record Measurement(
     double Rate,
@@ -17,15 +19,42 @@ public sealed record Measurement(
     IReadOnlyList<string> FailureKinds,
     double? MeanBatch = null,
     TimeSpan? CpuPerRow = null,
-    TimeSpan? MachineCpuPerRow = null)
+    TimeSpan? MachineCpuPerRow = null,
+    TimeSpan? MeanRun = null)
 {
     /// <summary>The latency below which <paramref name="fraction"/> of the sorted <paramref name="latencies"/> fall; null when there are none.</summary>
     public static TimeSpan? Percentile(IReadOnlyList<TimeSpan> latencies, double fraction) =>
         latencies.Count == 0 ? null : latencies[(int)Math.Ceiling(latencies.Count * fraction) - 1];
 
-    public static Measurement Served(LoadReport load, double? meanBatch, CpuUse cpu) =>
+    /// <summary>
+    /// Slices of one measurement taken at different times, each as long as the others, as one: the mean rate, CPU, batch and
+    /// run weighted by each slice's rows, failures added up, and the median of the slices' latency percentiles (wrk prints
+    /// percentiles, not the latencies behind them).
+    /// </summary>
+    public static Measurement Combine(IReadOnlyList<Measurement> slices)
+    {
+        var rates = slices.Sum(slice => slice.Rate);
+        return new Measurement(
+            rates / slices.Count,
+            Median(slices.Select(slice => slice.P50)),
+            Median(slices.Select(slice => slice.P99)),
+            slices.Sum(slice => slice.Failures),
+            [.. slices.SelectMany(slice => slice.FailureKinds).Distinct()],
+            Weighted(slice => slice.MeanBatch),
+            Weighted(slice => slice.CpuPerRow?.TotalMicroseconds) is { } cpu ? TimeSpan.FromMicroseconds(cpu) : null,
+            Weighted(slice => slice.MachineCpuPerRow?.TotalMicroseconds) is { } machine ? TimeSpan.FromMicroseconds(machine) : null,
+            Weighted(slice => slice.MeanRun?.TotalMicroseconds) is { } run ? TimeSpan.FromMicroseconds(run) : null);
+
+        double? Weighted(Func<Measurement, double?> value) =>
+            slices.All(slice => value(slice) is not null) && rates > 0 ? slices.Sum(slice => value(slice)!.Value * slice.Rate) / rates : null;
+    }
+
+    private static TimeSpan? Median(IEnumerable<TimeSpan?> values) =>
+        values.OfType<TimeSpan>().Order().ToList() is { Count: > 0 } sorted ? sorted[sorted.Count / 2] : null;
+
+    public static Measurement Served(LoadReport load, double? meanBatch, CpuUse cpu, TimeSpan? meanRun) =>
         new(load.RequestsPerSecond, load.P50, load.P99, load.Failures, load.FailureKinds, meanBatch,
-            cpu.Process / Math.Max(1, load.Requests), cpu.Machine / Math.Max(1, load.Requests));
+            cpu.Process / Math.Max(1, load.Requests), cpu.Machine / Math.Max(1, load.Requests), meanRun);
 }
 
 /// <summary>CPU time used over a span: by one process (null when it is gone), and by the whole machine.</summary>

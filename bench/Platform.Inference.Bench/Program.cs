@@ -1,13 +1,21 @@
+using System.Globalization;
 using Platform.Inference.Bench;
 using Platform.SampleModels;
 using Platform.Testing;
 
 // Load test of the inference server over loopback with wrk (binary tensor extension, single-row requests, dynamic batching
 // on), beside ONNX Runtime called in process on the same files with the same intra-op threads, measured in the same run.
-// Options: --duration SECONDS per case (default 15), --warm-up SECONDS of load before each case is measured (default 8),
-// --intra-op-threads N (default: one per core), --only 1,3 (run only those cases, numbered as in the report).
+// Each case alternates in rounds: the baseline, the server's own run path in process (OnnxModel.Run, no HTTP), then the
+// server under load, each for a slice of the case's duration, so that all three see the machine as it is at the time: its
+// speed drifts by a third over minutes here, more than most changes being measured.
+// Options: --duration SECONDS per case, all rounds together (default 15), --rounds N (default 3),
+// --warm-up SECONDS of load before each case is measured (default 20), --intra-op-threads N (default: one per core),
+// --only 1,3 (run only those cases, numbered as in the report).
 var duration = TimeSpan.FromSeconds(Option("--duration", 15));
-var warmUp = TimeSpan.FromSeconds(Option("--warm-up", 8));
+var rounds = Option("--rounds", 3);
+// The served rate still rose for 10 to 15 s of load (the first of five rounds after 6 s of warm-up was 10 to 20 % below the
+// others; after 20 s it was not), so the warm-up is longer than that.
+var warmUp = TimeSpan.FromSeconds(Option("--warm-up", 20));
 var intraOpThreads = Option("--intra-op-threads", Environment.ProcessorCount);
 // Long enough for the clients a run just answered to send their next requests, short beside a run of the slow models.
 var batchingDelay = TimeSpan.FromMilliseconds(5);
@@ -53,6 +61,7 @@ try
     // Each case's baseline runs just before it, while the server idles, so that both see the same load on the machine.
     var models = cases.Select(benchCase => benchCase.Model).Distinct().ToList();
     var raw = models.ToDictionary(model => model, model => new RawOnnx(model, intraOpThreads));
+    var serverRun = models.ToDictionary(model => model, model => new ServerRun(model, intraOpThreads));
     var results = new List<BenchResult>();
     Measurement httpFloor;
     try
@@ -61,19 +70,25 @@ try
         await using var server = await BenchServer.StartAsync(models, intraOpThreads, warmUp);
         foreach (var benchCase in cases)
         {
-            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}.");
-            var baseline = raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration);
+            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}, {rounds} times.");
+            var (baselines, serverRuns, served) = (new List<Measurement>(), new List<Measurement>(), new List<Measurement>());
+            for (var round = 0; round < rounds; round++)
+            {
+                baselines.Add(raw[benchCase.Model].Measure(benchCase.BaselineBatch, duration / rounds));
+                serverRuns.Add(serverRun[benchCase.Model].Measure(benchCase.BaselineBatch, duration / rounds));
+                served.Add(benchCase.Grpc
+                    ? await server.GrpcLoadAsync(benchCase.Model, benchCase.Concurrency, duration / rounds, warmUp: round == 0)
+                    : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration / rounds, warmUp: round == 0));
+            }
             var arranged = Arranged(benchCase.Model);
-            var served = benchCase.Grpc
-                ? await server.GrpcLoadAsync(benchCase.Model, benchCase.Concurrency, duration)
-                : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration);
-            results.Add(new BenchResult(benchCase, served, baseline, arranged));
+            results.Add(new BenchResult(benchCase, Measurement.Combine(served), Measurement.Combine(baselines), Measurement.Combine(serverRuns),
+                [.. served.Zip(baselines)], arranged));
         }
         httpFloor = await server.HttpFloorAsync(duration);
     }
     finally
     {
-        foreach (var session in raw.Values)
+        foreach (var session in raw.Values.Concat<IDisposable>(serverRun.Values))
         {
             session.Dispose();
         }
@@ -86,11 +101,16 @@ try
         string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
         $", intra-op spinning for {string.Join(", ", models.Where(model => model.AllowSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
         " (the baseline spins: ONNX Runtime's default)" +
-        $", {duration.TotalSeconds} s per case after {warmUp.TotalSeconds} s of warm-up, requests and responses in the binary tensor extension");
+        $", {duration.TotalSeconds} s per case in {rounds} rounds (baseline, the server's run path in process, then the server) after {warmUp.TotalSeconds} s of warm-up, requests and responses in the binary tensor extension");
     Console.WriteLine();
     Console.WriteLine(Report.Table(results));
     Console.WriteLine($"HTTP floor (wrk, GET /v2/health/live, concurrency 1): {httpFloor.Rate:N0} req/s, p50 {httpFloor.P50?.TotalMilliseconds:F2} ms, " +
         $"mean {1000 / httpFloor.Rate:F2} ms, server CPU {Report.Microseconds(httpFloor.CpuPerRow)} and machine CPU {Report.Microseconds(httpFloor.MachineCpuPerRow)} per request.");
+    foreach (var result in results)
+    {
+        Console.WriteLine($"{result.Case.Name} at concurrency {result.Case.Concurrency}: req/s ÷ baseline in each round " +
+            string.Join(", ", result.Rounds.Select(round => string.Create(CultureInfo.InvariantCulture, $"{round.Served.Rate / round.Baseline.Rate:F2} ({round.Served.Rate:N0} ÷ {round.Baseline.Rate:N0})"))) + ".");
+    }
     foreach (var result in results.Where(result => result.Arranged is not null))
     {
         var model = result.Case.Model;
@@ -133,3 +153,4 @@ int Option(string name, int fallback)
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
 }
+

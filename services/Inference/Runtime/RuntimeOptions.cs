@@ -7,9 +7,11 @@ public sealed record RuntimeOptions
     public int IntraOpThreads { get; init; }
 
     /// <summary>
-    /// Whether ONNX Runtime's idle threads (intra-op, and inter-op when there are any) spin between runs instead of sleeping. Spinning answers a lone request sooner (no thread
-    /// to wake: about 0.1 ms less per run of a small model at concurrency 1 here), but burns the cores that Kestrel needs under
-    /// load, and counts against a pod's CPU limit; so it is off unless a model asks for it (ONNX Runtime's own default is on).
+    /// Whether ONNX Runtime's threads (intra-op, and inter-op when there are any) keep spinning between runs instead of
+    /// sleeping. They always spin while a run is in progress; spinning between runs too answers a lone request sooner (no
+    /// thread to wake: about 0.1 ms less per run of a small model at concurrency 1 here), but burns the cores that Kestrel
+    /// needs under load, and counts against a pod's CPU limit; so it is off unless a model asks for it (ONNX Runtime's own
+    /// default is on).
     /// </summary>
     public bool AllowSpinning { get; init; }
 

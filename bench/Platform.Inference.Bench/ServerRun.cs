@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Platform.Inference.Protocol;
+using Platform.Inference.Runtime;
+using Platform.Testing;
+
+namespace Platform.Inference.Bench;
+
+/// <summary>
+/// The server's own run path called in process, without HTTP or the batching queue: <see cref="OnnxModel.Run"/> on a batch of
+/// single-row requests (stacked into one ONNX Runtime run, the rows split back), with the session settings the server gives
+/// the model. Beside the raw baseline it shows what the server's way of running costs; beside the served rate, what HTTP and
+/// the queue cost.
+/// </summary>
+public sealed class ServerRun : IDisposable
+{
+    private readonly OnnxModel _model;
+    private readonly BenchModel _bench;
+
+    public ServerRun(BenchModel model, int intraOpThreads)
+    {
+        _bench = model;
+        _model = OnnxModel.Load(model.Path, new RuntimeOptions
+        {
+            IntraOpThreads = model.IntraOpThreads ?? intraOpThreads,
+            AllowSpinning = model.AllowSpinning,
+        });
+    }
+
+    /// <summary>Runs batches of <paramref name="batch"/> single-row requests, one after another, for <paramref name="duration"/> after a short warm-up.</summary>
+    public Measurement Measure(int batch, TimeSpan duration)
+    {
+        var requests = Enumerable.Range(0, batch).Select(_ => new InferenceRequest
+        {
+            Inputs = [.. _bench.Inputs.Select(input => TensorData.Fixed(input.Name, Protocol.DataType.TryParse(input.DataType, out var type) ? type : throw new NotSupportedException(input.DataType), input.RowShape, input.Bytes))],
+            Outputs = [new RequestedOutput(_bench.Output, Binary: true)],
+            BatchSize = 1,
+            BatchKey = "bench",
+        }).ToList();
+        for (var i = 0; i < 20; i++)
+        {
+            _model.Run(requests);
+        }
+        var cpu = CpuUse.Start(Environment.ProcessId);
+        var latencies = new List<TimeSpan>();
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < duration)
+        {
+            var started = stopwatch.Elapsed;
+            _model.Run(requests);
+            latencies.Add(stopwatch.Elapsed - started);
+        }
+        var elapsed = stopwatch.Elapsed;
+        var used = cpu.Stop();
+        latencies.Sort();
+        var rows = latencies.Count * batch;
+        return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(latencies, 0.50), Measurement.Percentile(latencies, 0.99), 0, [],
+            CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
+    }
+
+    public void Dispose() => _model.Dispose();
+}
