@@ -70,7 +70,7 @@ try
         await using var server = await BenchServer.StartAsync(models, intraOpThreads, warmUp);
         foreach (var benchCase in cases)
         {
-            Console.Error.WriteLine($"{benchCase.Model.Description}: in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}, {rounds} times.");
+            Console.Error.WriteLine($"{benchCase.Model.Description}: ONNX Runtime and the server's run path in process at batch {benchCase.BaselineBatch}, then {(benchCase.Grpc ? "gRPC clients" : "wrk")} at concurrency {benchCase.Concurrency}, {rounds} times.");
             var (baselines, serverRuns, served) = (new List<Measurement>(), new List<Measurement>(), new List<Measurement>());
             for (var round = 0; round < rounds; round++)
             {
