@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.Testing;
 
 namespace Platform.Inference.Bench;
@@ -51,6 +52,36 @@ public sealed record Measurement(
 
     private static TimeSpan? Median(IEnumerable<TimeSpan?> values) =>
         values.OfType<TimeSpan>().Order().ToList() is { Count: > 0 } sorted ? sorted[sorted.Count / 2] : null;
+
+    /// <summary>
+    /// Calls <paramref name="run"/> (one batch of <paramref name="batch"/> rows) one call after another for <paramref name="duration"/>,
+    /// after 20 calls of warm-up, from <paramref name="runsAtOnce"/> threads at once; latencies are per call, CPU is this process's.
+    /// </summary>
+    public static Measurement OfRuns(Action run, int batch, TimeSpan duration, int runsAtOnce = 1)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            run();
+        }
+        var cpu = CpuUse.Start(Environment.ProcessId);
+        var stopwatch = Stopwatch.StartNew();
+        var threads = Enumerable.Range(0, runsAtOnce).Select(_ => new List<TimeSpan>()).ToList();
+        Parallel.ForEach(threads, new ParallelOptions { MaxDegreeOfParallelism = runsAtOnce }, latencies =>
+        {
+            while (stopwatch.Elapsed < duration)
+            {
+                var started = stopwatch.Elapsed;
+                run();
+                latencies.Add(stopwatch.Elapsed - started);
+            }
+        });
+        var elapsed = stopwatch.Elapsed;
+        var used = cpu.Stop();
+        var all = threads.SelectMany(latencies => latencies).Order().ToList();
+        var rows = all.Count * batch;
+        return new Measurement(rows / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), 0, [],
+            CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
+    }
 
     public static Measurement Served(LoadReport load, double? meanBatch, CpuUse cpu, TimeSpan? meanRun) =>
         new(load.RequestsPerSecond, load.P50, load.P99, load.Failures, load.FailureKinds, meanBatch,

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using Platform.Testing;
 
 namespace Platform.Inference.Bench;
 
@@ -37,28 +35,7 @@ public sealed class RawOnnx : IDisposable
         using var runOptions = new RunOptions();
         try
         {
-            for (var i = 0; i < 20; i++)
-            {
-                _session.Run(runOptions, names, values, outputs).Dispose();
-            }
-            var cpu = CpuUse.Start(Environment.ProcessId);
-            var stopwatch = Stopwatch.StartNew();
-            var threads = Enumerable.Range(0, runsAtOnce).Select(_ => new List<TimeSpan>()).ToList();
-            Parallel.ForEach(threads, new ParallelOptions { MaxDegreeOfParallelism = runsAtOnce }, latencies =>
-            {
-                while (stopwatch.Elapsed < duration)
-                {
-                    var started = stopwatch.Elapsed;
-                    _session.Run(runOptions, names, values, outputs).Dispose();
-                    latencies.Add(stopwatch.Elapsed - started);
-                }
-            });
-            var elapsed = stopwatch.Elapsed;
-            var used = cpu.Stop();
-            var all = threads.SelectMany(latencies => latencies).Order().ToList();
-            var rows = all.Count * batch;
-            return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(all, 0.50), Measurement.Percentile(all, 0.99), 0, [],
-                CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
+            return Measurement.OfRuns(() => _session.Run(runOptions, names, values, outputs).Dispose(), batch, duration, runsAtOnce);
         }
         finally
         {

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Platform.Inference.Protocol;
 using Platform.Inference.Runtime;
-using Platform.Testing;
 
 namespace Platform.Inference.Bench;
 
@@ -33,25 +31,7 @@ public sealed class ServerRun : IDisposable
             BatchSize = 1,
             BatchKey = "bench",
         }).ToList();
-        for (var i = 0; i < 20; i++)
-        {
-            _model.Run(requests);
-        }
-        var cpu = CpuUse.Start(Environment.ProcessId);
-        var latencies = new List<TimeSpan>();
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < duration)
-        {
-            var started = stopwatch.Elapsed;
-            _model.Run(requests);
-            latencies.Add(stopwatch.Elapsed - started);
-        }
-        var elapsed = stopwatch.Elapsed;
-        var used = cpu.Stop();
-        latencies.Sort();
-        var rows = latencies.Count * batch;
-        return new Measurement(rows / elapsed.TotalSeconds, Measurement.Percentile(latencies, 0.50), Measurement.Percentile(latencies, 0.99), 0, [],
-            CpuPerRow: used.Process / rows, MachineCpuPerRow: used.Machine / rows);
+        return Measurement.OfRuns(() => _model.Run(requests), batch, duration);
     }
 
     public void Dispose() => _model.Dispose();
