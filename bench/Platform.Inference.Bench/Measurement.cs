@@ -42,12 +42,15 @@ public sealed record Measurement(
             slices.Sum(slice => slice.Failures),
             [.. slices.SelectMany(slice => slice.FailureKinds).Distinct()],
             Weighted(slice => slice.MeanBatch),
-            Weighted(slice => slice.CpuPerRow?.TotalMicroseconds) is { } cpu ? TimeSpan.FromMicroseconds(cpu) : null,
-            Weighted(slice => slice.MachineCpuPerRow?.TotalMicroseconds) is { } machine ? TimeSpan.FromMicroseconds(machine) : null,
-            Weighted(slice => slice.MeanRun?.TotalMicroseconds) is { } run ? TimeSpan.FromMicroseconds(run) : null);
+            WeightedTime(slice => slice.CpuPerRow),
+            WeightedTime(slice => slice.MachineCpuPerRow),
+            WeightedTime(slice => slice.MeanRun));
 
         double? Weighted(Func<Measurement, double?> value) =>
             slices.All(slice => value(slice) is not null) && rates > 0 ? slices.Sum(slice => value(slice)!.Value * slice.Rate) / rates : null;
+
+        TimeSpan? WeightedTime(Func<Measurement, TimeSpan?> value) =>
+            Weighted(slice => value(slice)?.TotalMicroseconds) is { } microseconds ? TimeSpan.FromMicroseconds(microseconds) : null;
     }
 
     private static TimeSpan? Median(IEnumerable<TimeSpan?> values) =>
