@@ -5,7 +5,15 @@ using OpenTelemetry.Trace;
 
 namespace Platform.Gateway.Tests;
 
+/// <summary>
+/// Runs alone: a host's sampler is asked about every activity in the process from the sources it listens to (HttpClient,
+/// ASP.NET Core, Platform.*), so the gateway tests' traffic and probes, running meanwhile, would spend this host's tokens.
+/// </summary>
+[CollectionDefinition(nameof(TraceSamplingTests), DisableParallelization = true)]
+public sealed class TraceSamplingCollection;
+
 /// <summary>The trace rate limit every service gets from ServiceDefaults when <c>Telemetry:MaxTracesPerSecond</c> is set.</summary>
+[Collection(nameof(TraceSamplingTests))]
 public sealed class TraceSamplingTests
 {
     [Fact]
