@@ -130,13 +130,14 @@ public sealed class BenchServer : IAsyncDisposable
 
     /// <summary>
     /// Rows inferred, ONNX Runtime runs made, and the requests' compute time so far (Triton's <c>nv_inference_count</c>,
-    /// <c>nv_inference_exec_count</c> and <c>nv_inference_compute_infer_duration_us</c>).
+    /// <c>nv_inference_exec_count</c>, and the sum of <c>nv_inference_compute_input_duration_us</c>, <c>…_infer_…</c> and
+    /// <c>…_output_…</c>: the whole of the server's <c>OnnxModel.Run</c>, as <see cref="ServerRun"/> measures it in process).
     /// </summary>
     private async Task<(long Rows, long Runs, long ComputeMicroseconds)> CountersAsync(string model)
     {
         var metrics = await _client.GetStringAsync("/metrics");
         return (Counter(metrics, "nv_inference_count", model), Counter(metrics, "nv_inference_exec_count", model),
-            Counter(metrics, "nv_inference_compute_infer_duration_us", model));
+            new[] { "input", "infer", "output" }.Sum(phase => Counter(metrics, $"nv_inference_compute_{phase}_duration_us", model)));
     }
 
     private static long Counter(string metrics, string name, string model) =>

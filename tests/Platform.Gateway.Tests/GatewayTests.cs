@@ -41,6 +41,20 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task Statistics_of_every_model_and_of_one_model_come_from_a_cloud_that_serves_it()
+    {
+        using var client = fixture.Gateway.CreateClient();
+
+        using var all = await client.GetAsync("/v2/models/stats", Cancellation);
+        using var one = await client.GetAsync("/v2/models/only-gcp/stats", Cancellation);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (all.StatusCode, one.StatusCode));
+        Assert.Equal(("aws", "gcp"), (all.Headers.GetValues(FailoverForwarder.ServedByHeader).Single(), one.Headers.GetValues(FailoverForwarder.ServedByHeader).Single()));
+        using var body = JsonDocument.Parse(await all.Content.ReadAsStringAsync(Cancellation));
+        Assert.Contains("mlp", body.RootElement.GetProperty("model_stats").EnumerateArray().Select(stat => stat.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task A_model_no_cloud_has_gets_the_protocols_404()
     {
         using var client = fixture.Gateway.CreateClient();

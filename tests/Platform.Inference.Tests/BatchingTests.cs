@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Tests.Hosting;
 using static Platform.Inference.Tests.Hosting.OipClient;
@@ -236,9 +235,6 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
 
     private async Task<long> PendingAsync() =>
         Counter(await Client.GetStringAsync("/metrics", Cancellation), "nv_inference_pending_request_count", "slow");
-
-    private static long Counter(string metrics, string name, string model) =>
-        long.Parse(Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"1\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value);
 
     /// <summary>Sends <paramref name="rows"/> rows of 256 floats to <c>slow</c> as binary data, the output asked as binary too.</summary>
     private Task<HttpResponseMessage> SendRowsAsync(int rows) => BinaryResponse.PostAsync(Client, "slow",

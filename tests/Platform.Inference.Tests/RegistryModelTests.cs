@@ -171,6 +171,15 @@ public sealed class RegistryModelTests(RegistryFixture fixture) : IClassFixture<
         var response = await (await client.InferAsync(name, RowRequest)).ReadJsonAsync();
         Assert.Equal(DirectOnnx.Run(Second, "input", Row, [1, 4], "output"), Floats(Output(response, "output")));
         await (await client.GetAsync($"/v2/models/{name}/versions/{first.Version}", Cancellation)).ReadErrorAsync(HttpStatusCode.NotFound);
+
+        // The statistics keep the version the alias moved away from, and count what each version answered.
+        var stats = (await (await client.GetAsync($"/v2/models/{name}/stats", Cancellation)).ReadJsonAsync())["model_stats"]!.AsArray()
+            .ToDictionary(stat => stat!["version"]!.GetValue<string>(), stat => stat!["inference_stats"]!["success"]!["count"]!.GetValue<long>());
+        Assert.Equal(new Dictionary<string, long>
+        {
+            [first.Version.ToString()] = load.Versions[first.Version.ToString()],
+            [second.Version.ToString()] = load.Versions[second.Version.ToString()] + 1,
+        }, stats);
     }
 
     [Fact]

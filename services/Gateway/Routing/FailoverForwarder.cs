@@ -179,11 +179,19 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         }
     }
 
-    /// <summary>The model a protocol path is about: <c>/v2/models/{name}/...</c>; null for server-wide paths.</summary>
+    /// <summary>
+    /// The model a protocol path is about: <c>/v2/models/{name}/...</c>; null for server-wide paths, among them
+    /// <c>/v2/models/stats</c> (Triton's statistics of every model), which would otherwise be taken for a model named "stats".
+    /// </summary>
     public static string? ModelOf(PathString path)
     {
         var segments = path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return segments is ["v2", "models", var name, ..] ? Uri.UnescapeDataString(name) : null;
+        return segments switch
+        {
+            ["v2", "models", "stats"] => null,
+            ["v2", "models", var name, ..] => Uri.UnescapeDataString(name),
+            _ => null,
+        };
     }
 
     public void Dispose() => _client.Dispose();

@@ -18,6 +18,7 @@ public static class InferenceEndpoints
         app.MapDefaultEndpoints();
         app.MapServerApi();
         app.MapModelsApi();
+        app.MapStatisticsApi();
         app.MapRepositoryApi();
         app.MapMetricsApi();
         app.MapGrpcService<GrpcInferenceService>();

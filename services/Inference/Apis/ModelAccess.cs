@@ -50,22 +50,22 @@ public static class ModelAccess
         {
             var request = read(model.Signature);
             var outputs = await model.Scheduler.ScheduleAsync(request, cancellationToken);
-            model.Statistics.Succeeded(started);
+            model.Statistics.Succeed(started);
             return new InferOutcome(request, outputs, null);
         }
         catch (ProtocolException exception)
         {
-            model.Statistics.Failed(FailureReason.Other);
+            model.Statistics.Fail(FailureReason.Other, started);
             return Failed(new OipError(exception.StatusCode, exception.Message));
         }
         catch (QueueFullException exception)
         {
-            model.Statistics.Failed(FailureReason.Rejected);
+            model.Statistics.Fail(FailureReason.Rejected, started);
             return Failed(new OipError(StatusCodes.Status429TooManyRequests, exception.Message));
         }
         catch (OnnxRuntimeException exception)
         {
-            model.Statistics.Failed(FailureReason.Backend);
+            model.Statistics.Fail(FailureReason.Backend, started);
             // ONNX Runtime tags what bad input caused (an index out of range, say) as InvalidArgument.
             return Failed(exception.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal)
                 ? OipError.BadRequest($"The model cannot run on this input: {exception.Message}")

@@ -54,3 +54,36 @@ public sealed record RepositoryIndexRequest(bool? Ready);
 
 /// <summary>One entry of <c>$repository_index_response</c>.</summary>
 public sealed record RepositoryIndexEntry(string Name, string? Version, string State, string Reason);
+
+/// <summary><c>$stats_model_response</c> of Triton's statistics extension.</summary>
+public sealed record ModelStatsResponse([property: JsonPropertyName("model_stats")] IReadOnlyList<ModelStat> ModelStats);
+
+/// <summary><c>$model_stat</c>: one model version's statistics since the server started.</summary>
+public sealed record ModelStat(
+    string Name,
+    string Version,
+    [property: JsonPropertyName("last_inference")] long LastInference,
+    [property: JsonPropertyName("inference_count")] long InferenceCount,
+    [property: JsonPropertyName("execution_count")] long ExecutionCount,
+    [property: JsonPropertyName("inference_stats")] InferStats InferenceStats,
+    [property: JsonPropertyName("batch_stats")] IReadOnlyList<BatchStat> BatchStats);
+
+/// <summary><c>$inference_stats</c>: <c>cache_hit</c> stays at zero, since this server has no response cache.</summary>
+public sealed record InferStats(
+    DurationStat Success,
+    DurationStat Fail,
+    DurationStat Queue,
+    [property: JsonPropertyName("compute_input")] DurationStat ComputeInput,
+    [property: JsonPropertyName("compute_infer")] DurationStat ComputeInfer,
+    [property: JsonPropertyName("compute_output")] DurationStat ComputeOutput,
+    [property: JsonPropertyName("cache_hit")] DurationStat CacheHit);
+
+/// <summary><c>$batch_stats</c>: the runs of one batch size.</summary>
+public sealed record BatchStat(
+    [property: JsonPropertyName("batch_size")] long BatchSize,
+    [property: JsonPropertyName("compute_input")] DurationStat ComputeInput,
+    [property: JsonPropertyName("compute_infer")] DurationStat ComputeInfer,
+    [property: JsonPropertyName("compute_output")] DurationStat ComputeOutput);
+
+/// <summary><c>$duration_stat</c>: a count and a total time in nanoseconds.</summary>
+public sealed record DurationStat(long Count, long Ns);

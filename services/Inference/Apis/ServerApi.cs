@@ -10,7 +10,7 @@ public static class ServerApi
     public const string ServerName = "platform-inference";
 
     /// <summary>The extensions this server speaks (Triton's names), listed in the server metadata.</summary>
-    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository", "model_configuration"];
+    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository", "model_configuration", "statistics"];
 
     public static readonly string ServerVersion =
         typeof(ServerApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -16,6 +16,10 @@ public sealed class InferenceMetrics
 
     public ModelStatistics For(string model, string version) => _models.GetOrAdd((model, version), key => new ModelStatistics(key.Model, key.Version));
 
+    /// <summary>Every model version that has been loaded since the server started, by name and then version.</summary>
+    public IReadOnlyList<ModelStatistics> Models =>
+        _models.Values.OrderBy(model => model.Model, StringComparer.Ordinal).ThenBy(model => model.Version, StringComparer.Ordinal).ToList();
+
     /// <summary>An artifact of <paramref name="bytes"/> was read from a store in another cloud than this server's.</summary>
     public void CrossCloudRead(string fromCloud, string toCloud, long bytes)
     {
@@ -27,7 +31,7 @@ public sealed class InferenceMetrics
     public string Render()
     {
         var text = new StringBuilder();
-        var models = _models.Values.OrderBy(model => model.Model, StringComparer.Ordinal).ThenBy(model => model.Version, StringComparer.Ordinal).ToList();
+        var models = Models.ToList();
         Counter(text, "nv_inference_request_success", "Number of successful inference requests, all batch sizes", models, model => model.Success);
         text.Append("# HELP nv_inference_request_failure Number of failed inference requests, all batch sizes\n# TYPE nv_inference_request_failure counter\n");
         foreach (var model in models)
@@ -41,7 +45,9 @@ public sealed class InferenceMetrics
         Counter(text, "nv_inference_exec_count", "Number of model executions performed (does not include cached requests)", models, model => model.Executions);
         Counter(text, "nv_inference_request_duration_us", "Cumulative inference request duration in microseconds (includes cached requests)", models, model => model.RequestMicroseconds);
         Counter(text, "nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds (includes cached requests)", models, model => model.QueueMicroseconds);
-        Counter(text, "nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds (does not include cached requests)", models, model => model.ComputeMicroseconds);
+        Counter(text, "nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds (does not include cached requests)", models, model => model.ComputeInputMicroseconds);
+        Counter(text, "nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds (does not include cached requests)", models, model => model.ComputeInferMicroseconds);
+        Counter(text, "nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds (does not include cached requests)", models, model => model.ComputeOutputMicroseconds);
         Series(text, "nv_inference_pending_request_count", "gauge", "Instantaneous number of pending requests awaiting execution per-model.", models, model => model.Pending);
 
         var routes = _egress.OrderBy(route => route.Key.From, StringComparer.Ordinal).ThenBy(route => route.Key.To, StringComparer.Ordinal).ToList();

@@ -1,40 +1,85 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Platform.Inference.Runtime;
 
 namespace Platform.Inference.Metrics;
 
-/// <summary>Triton's per-model counters for one model version; every method is safe to call from any thread.</summary>
-public sealed class ModelStatistics(string model, string version)
+/// <summary>
+/// Triton's per-model statistics for one model version, behind both <c>/metrics</c> (Prometheus, in microseconds) and Triton's
+/// statistics extension (<c>/v2/models/{name}/stats</c>, in nanoseconds). Every method is safe to call from any thread.
+/// </summary>
+public sealed class ModelStatistics(string model, string version, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<long, BatchStatistics> _batches = new();
     private long _success;
+    private long _successNanoseconds;
+    private long _failureNanoseconds;
     private long _inferences;
     private long _executions;
-    private long _requestMicroseconds;
-    private long _queueMicroseconds;
-    private long _computeMicroseconds;
+    private long _ran;
+    private long _queueNanoseconds;
+    private long _inputNanoseconds;
+    private long _inferNanoseconds;
+    private long _outputNanoseconds;
     private long _rejected;
     private long _backend;
     private long _other;
     private long _canceled;
     private long _pending;
+    private long _lastInference;
 
     public string Model { get; } = model;
 
     public string Version { get; } = version;
 
+    /// <summary>Requests answered with outputs.</summary>
     public long Success => Interlocked.Read(ref _success);
 
+    /// <summary>Rows inferred: a request of 8 rows counts 8 (Triton's inference count).</summary>
     public long Inferences => Interlocked.Read(ref _inferences);
 
+    /// <summary>ONNX Runtime runs: a dynamic batch of many requests counts 1 (Triton's execution count).</summary>
     public long Executions => Interlocked.Read(ref _executions);
 
-    public long RequestMicroseconds => Interlocked.Read(ref _requestMicroseconds);
+    /// <summary>When a request last ended (with outputs or an error), in milliseconds since the Unix epoch; 0 before the first.</summary>
+    public long LastInference => Interlocked.Read(ref _lastInference);
 
-    public long QueueMicroseconds => Interlocked.Read(ref _queueMicroseconds);
+    /// <summary>The successful requests and their time from arrival to outputs.</summary>
+    public DurationStatistic Succeeded => new(Success, Interlocked.Read(ref _successNanoseconds));
 
-    public long ComputeMicroseconds => Interlocked.Read(ref _computeMicroseconds);
+    /// <summary>The failed requests (every reason) and their time from arrival to failure.</summary>
+    public DurationStatistic Failed => new(Failures.Sum(failure => failure.Count), Interlocked.Read(ref _failureNanoseconds));
+
+    /// <summary>The requests that ran, and their time in the queue.</summary>
+    public DurationStatistic Queue => new(Ran, Interlocked.Read(ref _queueNanoseconds));
+
+    /// <summary>The requests that ran, and the time their runs took to stack the inputs (a batch's whole time counts for each of its requests, as in Triton).</summary>
+    public DurationStatistic ComputeInput => new(Ran, Interlocked.Read(ref _inputNanoseconds));
+
+    /// <summary>The requests that ran, and the time their runs took to execute the model.</summary>
+    public DurationStatistic ComputeInfer => new(Ran, Interlocked.Read(ref _inferNanoseconds));
+
+    /// <summary>The requests that ran, and the time their runs took to split the outputs.</summary>
+    public DurationStatistic ComputeOutput => new(Ran, Interlocked.Read(ref _outputNanoseconds));
+
+    /// <summary>Each batch size (rows per run) that ran, with its runs' phases, by size.</summary>
+    public IReadOnlyList<BatchStatistics> Batches => _batches.Values.OrderBy(batch => batch.Size).ToList();
+
+    public long RequestMicroseconds => Succeeded.Nanoseconds / 1000;
+
+    public long QueueMicroseconds => Queue.Nanoseconds / 1000;
+
+    public long ComputeInputMicroseconds => ComputeInput.Nanoseconds / 1000;
+
+    public long ComputeInferMicroseconds => ComputeInfer.Nanoseconds / 1000;
+
+    public long ComputeOutputMicroseconds => ComputeOutput.Nanoseconds / 1000;
 
     /// <summary>Requests queued and not yet running: waiting in the queue, or taken into a batch that waits for company.</summary>
     public long Pending => Interlocked.Read(ref _pending);
+
+    private long Ran => Interlocked.Read(ref _ran);
 
     public void Queued() => Interlocked.Increment(ref _pending);
 
@@ -50,13 +95,16 @@ public sealed class ModelStatistics(string model, string version)
         ("OTHER", Interlocked.Read(ref _other)),
     ];
 
-    public void Succeeded(long startedAt)
+    /// <param name="startedAt">When the request arrived (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    public void Succeed(long startedAt)
     {
         Interlocked.Increment(ref _success);
-        Interlocked.Add(ref _requestMicroseconds, MicrosecondsSince(startedAt));
+        Interlocked.Add(ref _successNanoseconds, NanosecondsSince(startedAt));
+        Ended();
     }
 
-    public void Failed(FailureReason reason)
+    /// <param name="startedAt">When the request arrived (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    public void Fail(FailureReason reason, long startedAt)
     {
         switch (reason)
         {
@@ -73,23 +121,71 @@ public sealed class ModelStatistics(string model, string version)
                 Interlocked.Increment(ref _other);
                 break;
         }
+        Interlocked.Add(ref _failureNanoseconds, NanosecondsSince(startedAt));
+        Ended();
     }
 
     /// <summary>One session run of <paramref name="rows"/> rows.</summary>
-    public void Executed(long rows)
+    public void Executed(long rows, RunPhases phases)
     {
         Interlocked.Increment(ref _executions);
         Interlocked.Add(ref _inferences, rows);
+        _batches.GetOrAdd(rows, size => new BatchStatistics(size)).Add(phases);
     }
 
-    /// <summary>A request's time in the queue and in the run that served it (a batch's whole run counts for each of its requests, as in Triton).</summary>
-    public void Timed(TimeSpan queued, TimeSpan computed)
+    /// <summary>A request's time in the queue, and the phases of the run that served it (a batch's whole run counts for each of its requests, as in Triton).</summary>
+    public void Timed(TimeSpan queued, RunPhases phases)
     {
-        Interlocked.Add(ref _queueMicroseconds, (long)queued.TotalMicroseconds);
-        Interlocked.Add(ref _computeMicroseconds, (long)computed.TotalMicroseconds);
+        Interlocked.Increment(ref _ran);
+        Interlocked.Add(ref _queueNanoseconds, Nanoseconds(queued));
+        Interlocked.Add(ref _inputNanoseconds, Nanoseconds(phases.Input));
+        Interlocked.Add(ref _inferNanoseconds, Nanoseconds(phases.Infer));
+        Interlocked.Add(ref _outputNanoseconds, Nanoseconds(phases.Output));
     }
 
-    private static long MicrosecondsSince(long timestamp) => (long)Stopwatch.GetElapsedTime(timestamp).TotalMicroseconds;
+    private void Ended()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var last = Interlocked.Read(ref _lastInference);
+        while (now > last && Interlocked.CompareExchange(ref _lastInference, now, last) is var seen && seen != last)
+        {
+            last = seen;
+        }
+    }
+
+    internal static long Nanoseconds(TimeSpan duration) => duration.Ticks * TimeSpan.NanosecondsPerTick;
+
+    private static long NanosecondsSince(long timestamp) => Nanoseconds(Stopwatch.GetElapsedTime(timestamp));
+}
+
+/// <summary>How many times something happened, and how long it took in all.</summary>
+public readonly record struct DurationStatistic(long Count, long Nanoseconds);
+
+/// <summary>The runs of one batch size (rows per run): how many, and how long their phases took in all.</summary>
+public sealed class BatchStatistics(long size)
+{
+    private long _runs;
+    private long _inputNanoseconds;
+    private long _inferNanoseconds;
+    private long _outputNanoseconds;
+
+    public long Size { get; } = size;
+
+    public DurationStatistic ComputeInput => new(Runs, Interlocked.Read(ref _inputNanoseconds));
+
+    public DurationStatistic ComputeInfer => new(Runs, Interlocked.Read(ref _inferNanoseconds));
+
+    public DurationStatistic ComputeOutput => new(Runs, Interlocked.Read(ref _outputNanoseconds));
+
+    private long Runs => Interlocked.Read(ref _runs);
+
+    public void Add(RunPhases phases)
+    {
+        Interlocked.Add(ref _inputNanoseconds, ModelStatistics.Nanoseconds(phases.Input));
+        Interlocked.Add(ref _inferNanoseconds, ModelStatistics.Nanoseconds(phases.Infer));
+        Interlocked.Add(ref _outputNanoseconds, ModelStatistics.Nanoseconds(phases.Output));
+        Interlocked.Increment(ref _runs);
+    }
 }
 
 public enum FailureReason

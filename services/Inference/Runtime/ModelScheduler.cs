@@ -170,7 +170,7 @@ public sealed class ModelScheduler
         // A client that went away while waiting needs no answer; its rows would only slow the others.
         foreach (var gone in batch.Where(pending => pending.CancellationToken.IsCancellationRequested))
         {
-            _statistics.Failed(FailureReason.Canceled);
+            _statistics.Fail(FailureReason.Canceled, gone.EnqueuedAt);
             Complete(completion => completion.TrySetCanceled(gone.CancellationToken), gone);
         }
         batch.RemoveAll(pending => pending.CancellationToken.IsCancellationRequested);
@@ -196,12 +196,11 @@ public sealed class ModelScheduler
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var results = _model.Run(batch.Select(pending => pending.Request).ToList());
-            var computed = Stopwatch.GetElapsedTime(started);
-            _statistics.Executed(batch.Sum(pending => pending.Request.BatchSize));
+            var results = _model.Run(batch.Select(pending => pending.Request).ToList(), out var phases);
+            _statistics.Executed(batch.Sum(pending => pending.Request.BatchSize), phases);
             for (var i = 0; i < batch.Count; i++)
             {
-                _statistics.Timed(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), computed);
+                _statistics.Timed(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), phases);
                 var (pending, result) = (batch[i], results[i]);
                 Complete(completion => completion.TrySetResult(result), pending);
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Inference.Protocol;
 
@@ -84,8 +85,13 @@ public sealed class OnnxModel : IDisposable
     /// Runs the requests as one batch (they share a batch key) or, for a single request, as it is. Returns each request's
     /// outputs in the order it asked for them (all outputs in model order when it asked for none).
     /// </summary>
-    public IReadOnlyList<TensorData>[] Run(IReadOnlyList<InferenceRequest> requests)
+    public IReadOnlyList<TensorData>[] Run(IReadOnlyList<InferenceRequest> requests) => Run(requests, out _);
+
+    /// <inheritdoc cref="Run(IReadOnlyList{InferenceRequest})"/>
+    /// <param name="phases">How long the run took to stack the inputs, to execute the model, and to split the outputs.</param>
+    public IReadOnlyList<TensorData>[] Run(IReadOnlyList<InferenceRequest> requests, out RunPhases phases)
     {
+        var started = Stopwatch.GetTimestamp();
         var outputNames = OutputNames(requests);
         var inputValues = new List<OrtValue>(Signature.Inputs.Count);
         try
@@ -94,16 +100,24 @@ public sealed class OnnxModel : IDisposable
             {
                 inputValues.Add(TensorConversion.ToOrtValue(spec, requests.Select(request => request.Inputs.First(input => input.Name == spec.Name)).ToList()));
             }
+            var stacked = Stopwatch.GetTimestamp();
             using var results = _session.Run(_runOptions, Signature.Inputs.Select(spec => spec.Name).ToList(), inputValues, outputNames);
+            var executed = Stopwatch.GetTimestamp();
+            IReadOnlyList<TensorData>[] outputs;
             if (requests.Count == 1)
             {
-                return [Select(requests[0], results.Select((value, i) => TensorConversion.FromOrtValue(outputNames[i], value)).ToList())];
+                outputs = [Select(requests[0], results.Select((value, i) => TensorConversion.FromOrtValue(outputNames[i], value)).ToList())];
             }
-            // Each request's rows straight from ONNX Runtime's buffer, with no copy of the whole output first: for a large batch
-            // that copy (85 KB and more) lands on the large object heap, which is collected only with the whole heap.
-            var batch = requests.Select(request => request.BatchSize).ToList();
-            var split = results.Select((value, i) => TensorConversion.SplitRows(outputNames[i], value, batch)).ToList();
-            return requests.Select((request, i) => Select(request, split.Select(output => output[i]).ToList())).ToArray();
+            else
+            {
+                // Each request's rows straight from ONNX Runtime's buffer, with no copy of the whole output first: for a large
+                // batch that copy (85 KB and more) lands on the large object heap, which is collected only with the whole heap.
+                var batch = requests.Select(request => request.BatchSize).ToList();
+                var split = results.Select((value, i) => TensorConversion.SplitRows(outputNames[i], value, batch)).ToList();
+                outputs = requests.Select((request, i) => Select(request, split.Select(output => output[i]).ToList())).ToArray();
+            }
+            phases = new RunPhases(Stopwatch.GetElapsedTime(started, stacked), Stopwatch.GetElapsedTime(stacked, executed), Stopwatch.GetElapsedTime(executed));
+            return outputs;
         }
         finally
         {
@@ -135,6 +149,16 @@ public sealed class OnnxModel : IDisposable
         _runOptions.Dispose();
         _session.Dispose();
     }
+}
+
+/// <summary>
+/// The parts of one run, as Triton's statistics name them: <see cref="Input"/> stacks the requests' tensors into ONNX Runtime's
+/// (compute_input), <see cref="Infer"/> executes the model (compute_infer), <see cref="Output"/> splits the results back into
+/// each request's tensors (compute_output).
+/// </summary>
+public readonly record struct RunPhases(TimeSpan Input, TimeSpan Infer, TimeSpan Output)
+{
+    public TimeSpan Total => Input + Infer + Output;
 }
 
 /// <summary>The model could not be loaded; the message says why.</summary>

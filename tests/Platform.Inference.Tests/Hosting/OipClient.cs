@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Platform.Inference.Tests.Hosting;
 
@@ -51,6 +52,10 @@ public static class OipClient
 
     public static JsonNode Output(JsonNode response, string name) =>
         response["outputs"]!.AsArray().Single(output => output!["name"]!.GetValue<string>() == name)!;
+
+    /// <summary>One model's sample of a metric in <c>/metrics</c> text (version 1 unless named).</summary>
+    public static long Counter(string metrics, string name, string model, string version = "1") =>
+        long.Parse(Regex.Match(metrics, $"^{name}\\{{model=\"{model}\",version=\"{version}\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value);
 
     public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Inference.Metrics;
+using Platform.Inference.Models;
+
+namespace Platform.Inference.Apis;
+
+/// <summary>
+/// Triton's statistics extension: <c>GET /v2/models[/{name}[/versions/{version}]]/stats</c>, each model version's counts and
+/// cumulative times (in nanoseconds) since the server started, as <c>/metrics</c> counts them. Every version loaded since
+/// then is listed, including one an alias has moved away from, so that a sampler sees its last figures.
+/// </summary>
+public static class StatisticsApi
+{
+    public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
+    {
+        // A literal segment outranks the {name} of the metadata route, so a model called "stats" has no metadata here, as in Triton.
+        app.MapGet("/v2/models/stats", All).WithTags("Statistics").WithName("ModelStatisticsAll")
+            .WithSummary("Every model version's statistics (Triton's statistics extension)");
+        app.MapGet("/v2/models/{name}/stats", Stats).WithTags("Statistics").WithName("ModelStatistics")
+            .WithSummary("The statistics of every version of the model loaded since the server started");
+        app.MapGet("/v2/models/{name}/versions/{version}/stats", Stats).WithTags("Statistics").WithName("ModelStatisticsVersion")
+            .WithSummary("The statistics of one version of the model");
+        return app;
+    }
+
+    private static Ok<ModelStatsResponse> All(InferenceMetrics metrics) => TypedResults.Ok(new ModelStatsResponse(metrics.Models.Select(Describe).ToList()));
+
+    private static Results<Ok<ModelStatsResponse>, OipError> Stats(string name, InferenceMetrics metrics, ModelRepository repository, string? version = null)
+    {
+        var versions = metrics.Models.Where(model => model.Model == name).ToList();
+        if (versions.Count == 0 && repository.Find(name) is null)
+        {
+            return OipError.NotFound($"Unknown model '{name}'.");
+        }
+        if (version is not null)
+        {
+            versions = versions.Where(model => model.Version == version).ToList();
+            if (versions.Count == 0)
+            {
+                return OipError.NotFound($"Version {version} of model '{name}' has not been loaded.");
+            }
+        }
+        return TypedResults.Ok(new ModelStatsResponse(versions.Select(Describe).ToList()));
+    }
+
+    private static ModelStat Describe(ModelStatistics model) => new(model.Model, model.Version, model.LastInference, model.Inferences, model.Executions,
+        new InferStats(Duration(model.Succeeded), Duration(model.Failed), Duration(model.Queue),
+            Duration(model.ComputeInput), Duration(model.ComputeInfer), Duration(model.ComputeOutput), new DurationStat(0, 0)),
+        model.Batches.Select(batch => new BatchStat(batch.Size, Duration(batch.ComputeInput), Duration(batch.ComputeInfer), Duration(batch.ComputeOutput))).ToList());
+
+    private static DurationStat Duration(DurationStatistic statistic) => new(statistic.Count, statistic.Nanoseconds);
+}
