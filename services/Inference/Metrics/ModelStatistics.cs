@@ -8,9 +8,8 @@ namespace Platform.Inference.Metrics;
 /// Triton's per-model statistics for one model version, behind both <c>/metrics</c> (Prometheus, in microseconds) and Triton's
 /// statistics extension (<c>/v2/models/{name}/stats</c>, in nanoseconds). Every method is safe to call from any thread.
 /// </summary>
-public sealed class ModelStatistics(string model, string version, TimeProvider? time = null)
+public sealed class ModelStatistics(string model, string version)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<long, BatchStatistics> _batches = new();
     private long _success;
     private long _successNanoseconds;
@@ -145,7 +144,7 @@ public sealed class ModelStatistics(string model, string version, TimeProvider? 
 
     private void Ended()
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var last = Interlocked.Read(ref _lastInference);
         while (now > last && Interlocked.CompareExchange(ref _lastInference, now, last) is var seen && seen != last)
         {
