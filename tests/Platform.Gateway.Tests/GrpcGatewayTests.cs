@@ -66,6 +66,9 @@ public sealed class GrpcGatewayTests(GatewayFixture fixture) : IClassFixture<Gat
 
         var ready = await client.ModelReadyAsync(new ModelReadyRequest { Name = "only-gcp" }, cancellationToken: Cancellation);
         Assert.True(ready.Ready);
+        using var statistics = client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "only-gcp" }, cancellationToken: Cancellation);
+        Assert.Equal("only-gcp", (await statistics).ModelStats.Single().Name);
+        Assert.Equal("gcp", (await statistics.ResponseHeadersAsync).GetValue(FailoverForwarder.ServedByHeader.ToLowerInvariant()));
         Assert.True((await client.ServerLiveAsync(new ServerLiveRequest(), cancellationToken: Cancellation)).Live);
 
         var missing = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(Infer("nowhere"), cancellationToken: Cancellation));

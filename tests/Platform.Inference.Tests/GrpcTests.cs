@@ -266,6 +266,35 @@ public sealed class GrpcTests(ProtocolFixture fixture) : IClassFixture<ProtocolF
         Assert.Equal(failedBefore + 1, await Counter("nv_inference_request_failure", "house", "reason=\"OTHER\","));
     }
 
+    [Fact]
+    public async Task Tritons_statistics_call_answers_what_the_http_extension_does()
+    {
+        await Grpc.ModelInferAsync(MlpRequest(raw: true), cancellationToken: Cancellation);
+
+        var grpc = (await Grpc.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "mlp" }, cancellationToken: Cancellation)).ModelStats.Single();
+        var http = (await (await fixture.Client.GetAsync("/v2/models/mlp/stats", Cancellation)).ReadJsonAsync())["model_stats"]!.AsArray().Single()!;
+        Assert.Equal(("mlp", "7"), (grpc.Name, grpc.Version));
+        Assert.True(grpc.InferenceCount >= 3, "the three rows just inferred count");
+        Assert.Equal((http["inference_count"]!.GetValue<ulong>(), http["execution_count"]!.GetValue<ulong>(), http["last_inference"]!.GetValue<ulong>()),
+            (grpc.InferenceCount, grpc.ExecutionCount, grpc.LastInference));
+        var stats = grpc.InferenceStats;
+        foreach (var (phase, duration) in new[] { ("success", stats.Success), ("fail", stats.Fail), ("queue", stats.Queue), ("compute_input", stats.ComputeInput),
+            ("compute_infer", stats.ComputeInfer), ("compute_output", stats.ComputeOutput), ("cache_hit", stats.CacheHit) })
+        {
+            Assert.Equal((http["inference_stats"]![phase]!["count"]!.GetValue<ulong>(), http["inference_stats"]![phase]!["ns"]!.GetValue<ulong>()), (duration.Count, duration.Ns));
+        }
+        Assert.Equal(http["batch_stats"]!.AsArray().Select(batch => (batch!["batch_size"]!.GetValue<ulong>(), batch["compute_infer"]!["count"]!.GetValue<ulong>())),
+            grpc.BatchStats.Select(batch => (batch.BatchSize, batch.ComputeInfer.Count)));
+
+        var all = await Grpc.ModelStatisticsAsync(new ModelStatisticsRequest(), cancellationToken: Cancellation);
+        Assert.Contains(all.ModelStats, stat => stat.Name == "iris");
+        foreach (var unknown in new[] { new ModelStatisticsRequest { Name = "nothing-here" }, new ModelStatisticsRequest { Name = "mlp", Version = "99" } })
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(async () => await Grpc.ModelStatisticsAsync(unknown, cancellationToken: Cancellation));
+            Assert.Equal(StatusCode.NotFound, refused.StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("urls", "http://127.0.0.1:5005", "http://127.0.0.1:5005;http://127.0.0.1:8001")]
     [InlineData("urls", "http://localhost:7000;http://localhost:8001", "http://localhost:7000;http://localhost:8001")]

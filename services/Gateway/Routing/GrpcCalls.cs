@@ -21,7 +21,7 @@ public static class GrpcCalls
     private const int ModelNameSearchBytes = 64 * 1024;
 
     /// <summary>The calls whose request names a model, in field 1 (ModelInferRequest.model_name, ModelReadyRequest.name, ModelMetadataRequest.name).</summary>
-    private static readonly HashSet<string> ModelCalls = new(["ModelInfer", "ModelReady", "ModelMetadata"], StringComparer.Ordinal);
+    private static readonly HashSet<string> ModelCalls = new(["ModelInfer", "ModelReady", "ModelMetadata", "ModelStatistics"], StringComparer.Ordinal);
 
     public static bool IsCall(HttpRequest request) =>
         request.Path.StartsWithSegments(ServicePath) && request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;

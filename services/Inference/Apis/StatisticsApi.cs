@@ -27,20 +27,35 @@ public static class StatisticsApi
 
     private static Results<Ok<ModelStatsResponse>, OipError> Stats(string name, InferenceMetrics metrics, ModelRepository repository, string? version = null)
     {
-        var versions = metrics.Models.Where(model => model.Model == name).ToList();
-        if (versions.Count == 0 && repository.Find(name) is null)
+        var (models, error) = Select(metrics, repository, name, version);
+        return models is null ? error! : TypedResults.Ok(new ModelStatsResponse(models.Select(Describe).ToList()));
+    }
+
+    /// <summary>
+    /// The statistics asked for: every model's when <paramref name="name"/> is null, else every version of that model loaded
+    /// since the server started (none yet for a model still loading), or the one <paramref name="version"/>; the protocol's
+    /// error for an unknown model or a version never loaded. The HTTP and gRPC endpoints share it.
+    /// </summary>
+    public static (IReadOnlyList<ModelStatistics>? Models, OipError? Error) Select(InferenceMetrics metrics, ModelRepository repository, string? name, string? version)
+    {
+        var models = metrics.Models.Where(model => name is null || model.Model == name).ToList();
+        if (name is null)
         {
-            return OipError.NotFound($"Unknown model '{name}'.");
+            return (models, null);
+        }
+        if (models.Count == 0 && repository.Find(name) is null)
+        {
+            return (null, OipError.NotFound($"Unknown model '{name}'."));
         }
         if (version is not null)
         {
-            versions = versions.Where(model => model.Version == version).ToList();
-            if (versions.Count == 0)
+            models = models.Where(model => model.Version == version).ToList();
+            if (models.Count == 0)
             {
-                return OipError.NotFound($"Version {version} of model '{name}' has not been loaded.");
+                return (null, OipError.NotFound($"Version {version} of model '{name}' has not been loaded."));
             }
         }
-        return TypedResults.Ok(new ModelStatsResponse(versions.Select(Describe).ToList()));
+        return (models, null);
     }
 
     private static ModelStat Describe(ModelStatistics model) => new(model.Model, model.Version, model.LastInference, model.Inferences, model.Executions,

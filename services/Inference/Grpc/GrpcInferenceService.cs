@@ -4,6 +4,8 @@ using ModelAccess = Platform.Inference.Apis.ModelAccess;
 using ModelsApi = Platform.Inference.Apis.ModelsApi;
 using OipError = Platform.Inference.Apis.OipError;
 using ServerApi = Platform.Inference.Apis.ServerApi;
+using StatisticsApi = Platform.Inference.Apis.StatisticsApi;
+using Platform.Inference.Metrics;
 using Platform.Inference.Grpc.Protocol;
 using Platform.Inference.Models;
 using Platform.Inference.Protocol;
@@ -15,9 +17,10 @@ namespace Platform.Inference.Grpc;
 /// names. It serves the same models as the HTTP endpoints through the same lease, checks, queue and metrics
 /// (<see cref="ModelAccess"/>); answers carry their tensors in <c>raw_output_contents</c>, as Triton's do. Errors are gRPC
 /// statuses with the message the HTTP endpoint would give: INVALID_ARGUMENT for bad input, NOT_FOUND for an unknown model
-/// or version, RESOURCE_EXHAUSTED for a full queue, UNAVAILABLE for a model not ready.
+/// or version, RESOURCE_EXHAUSTED for a full queue, UNAVAILABLE for a model not ready. Triton's <c>ModelStatistics</c> call
+/// answers what <c>/v2/models/{name}/stats</c> does.
 /// </summary>
-public sealed class GrpcInferenceService(ModelRepository repository) : GRPCInferenceService.GRPCInferenceServiceBase
+public sealed class GrpcInferenceService(ModelRepository repository, InferenceMetrics metrics) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
@@ -72,6 +75,43 @@ public sealed class GrpcInferenceService(ModelRepository repository) : GRPCInfer
             return Response(request.ModelName, lease.Model.Version, outcome.Request!, outcome.Outputs!);
         }
     }
+
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        var (models, error) = StatisticsApi.Select(metrics, repository, NullIfEmpty(request.Name), NullIfEmpty(request.Version));
+        return models is null ? throw Failure(error!) : Task.FromResult(new ModelStatisticsResponse { ModelStats = { models.Select(Describe) } });
+    }
+
+    private static Protocol.ModelStatistics Describe(Metrics.ModelStatistics model) => new()
+    {
+        Name = model.Model,
+        Version = model.Version,
+        LastInference = (ulong)model.LastInference,
+        InferenceCount = (ulong)model.Inferences,
+        ExecutionCount = (ulong)model.Executions,
+        InferenceStats = new InferStatistics
+        {
+            Success = Duration(model.Succeeded),
+            Fail = Duration(model.Failed),
+            Queue = Duration(model.Queue),
+            ComputeInput = Duration(model.ComputeInput),
+            ComputeInfer = Duration(model.ComputeInfer),
+            ComputeOutput = Duration(model.ComputeOutput),
+            CacheHit = new StatisticDuration(),
+        },
+        BatchStats =
+        {
+            model.Batches.Select(batch => new InferBatchStatistics
+            {
+                BatchSize = (ulong)batch.Size,
+                ComputeInput = Duration(batch.ComputeInput),
+                ComputeInfer = Duration(batch.ComputeInfer),
+                ComputeOutput = Duration(batch.ComputeOutput),
+            }),
+        },
+    };
+
+    private static StatisticDuration Duration(DurationStatistic statistic) => new() { Count = (ulong)statistic.Count, Ns = (ulong)statistic.Nanoseconds };
 
     /// <summary>The answer, every output's elements in <c>raw_output_contents</c>, laid out as the binary data extension lays them.</summary>
     private static ModelInferResponse Response(string model, string version, InferenceRequest request, IReadOnlyList<TensorData> outputs)
