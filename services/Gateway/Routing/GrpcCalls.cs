@@ -20,7 +20,10 @@ public static class GrpcCalls
 
     private const int ModelNameSearchBytes = 64 * 1024;
 
-    /// <summary>The calls whose request names a model, in field 1 (ModelInferRequest.model_name, ModelReadyRequest.name, ModelMetadataRequest.name).</summary>
+    /// <summary>
+    /// The calls whose request names a model, in field 1 (ModelInferRequest.model_name, ModelReadyRequest.name,
+    /// ModelMetadataRequest.name, and Triton's ModelStatisticsRequest.name, empty for every model).
+    /// </summary>
     private static readonly HashSet<string> ModelCalls = new(["ModelInfer", "ModelReady", "ModelMetadata", "ModelStatistics"], StringComparer.Ordinal);
 
     public static bool IsCall(HttpRequest request) =>
