@@ -156,10 +156,7 @@ public sealed class OnnxModel : IDisposable
 /// (compute_input), <see cref="Infer"/> executes the model (compute_infer), <see cref="Output"/> splits the results back into
 /// each request's tensors (compute_output).
 /// </summary>
-public readonly record struct RunPhases(TimeSpan Input, TimeSpan Infer, TimeSpan Output)
-{
-    public TimeSpan Total => Input + Infer + Output;
-}
+public readonly record struct RunPhases(TimeSpan Input, TimeSpan Infer, TimeSpan Output);
 
 /// <summary>The model could not be loaded; the message says why.</summary>
 public sealed class ModelLoadException(string message, Exception? innerException = null) : Exception(message, innerException);
