@@ -12,50 +12,34 @@ namespace Platform.Inference.Tests;
 /// two instances and spinning threads, for the configuration extension to report; <c>strings</c> returns its BYTES input and
 /// batches up to 16 rows, waiting up to 500 ms.
 /// </summary>
-public sealed class BatchingFixture : IAsyncLifetime
+public sealed class BatchingFixture : ServedModelsFixture
 {
     public static readonly byte[] Mlp = SampleModels.SampleModels.Mlp(4, [16], 3, seed: 5);
 
-    private readonly ModelFolder _models = new();
-
-    public Platform.Testing.InProcessServer Server { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override void Declare(ModelFolder models)
     {
-        _models.Add("batched", Mlp);
-        _models.Set("Inference:Models:batched:MaxBatchSize", "64");
-        _models.Set("Inference:Models:batched:MaxQueueDelay", "00:00:00.500");
-        _models.Add("narrow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
-        _models.Set("Inference:Models:narrow:MaxBatchSize", "1");
-        _models.Set("Inference:Models:narrow:MaxQueueSize", "1");
-        _models.Set("Inference:Models:narrow:IntraOpThreads", "1");
-        _models.Add("slow", SampleModels.SampleModels.Mlp(256, [2048, 2048], 10));
-        _models.Set("Inference:Models:slow:MaxBatchSize", "8");
-        _models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:02");
-        _models.Set("Inference:Models:slow:IntraOpThreads", "1");
+        models.Add("batched", Mlp);
+        models.Set("Inference:Models:batched:MaxBatchSize", "64");
+        models.Set("Inference:Models:batched:MaxQueueDelay", "00:00:00.500");
+        models.Add("narrow", SampleModels.SampleModels.Mlp(256, [1024, 1024], 10));
+        models.Set("Inference:Models:narrow:MaxBatchSize", "1");
+        models.Set("Inference:Models:narrow:MaxQueueSize", "1");
+        models.Set("Inference:Models:narrow:IntraOpThreads", "1");
+        models.Add("slow", SampleModels.SampleModels.Mlp(256, [2048, 2048], 10));
+        models.Set("Inference:Models:slow:MaxBatchSize", "8");
+        models.Set("Inference:Models:slow:MaxQueueDelay", "00:00:02");
+        models.Set("Inference:Models:slow:IntraOpThreads", "1");
         // Settings for the configuration extension to report, and for ONNX Runtime to accept (spinning on).
-        _models.Add("configured", Mlp);
-        _models.Set("Inference:Models:configured:MaxQueueDelay", "00:00:00.500");
-        _models.Set("Inference:Models:configured:MaxBatchSize", "64");
-        _models.Set("Inference:Models:configured:AllowSpinning", "true");
-        _models.Set("Inference:Models:configured:Instances", "2");
-        _models.Add("strings", TestGraphs.Identity(Protocol.DataType.Bytes));
-        _models.Set("Inference:Models:strings:MaxBatchSize", "16");
-        _models.Set("Inference:Models:strings:MaxQueueDelay", "00:00:00.500");
-        _models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
-        _models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
-        Server = await InferenceServer.StartAsync(_models.Settings);
-        Client = Server.CreateClient();
-        await InferenceServer.WaitUntilReadyAsync(Client);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await Server.DisposeAsync();
-        _models.Dispose();
+        models.Add("configured", Mlp);
+        models.Set("Inference:Models:configured:MaxQueueDelay", "00:00:00.500");
+        models.Set("Inference:Models:configured:MaxBatchSize", "64");
+        models.Set("Inference:Models:configured:AllowSpinning", "true");
+        models.Set("Inference:Models:configured:Instances", "2");
+        models.Add("strings", TestGraphs.Identity(Protocol.DataType.Bytes));
+        models.Set("Inference:Models:strings:MaxBatchSize", "16");
+        models.Set("Inference:Models:strings:MaxQueueDelay", "00:00:00.500");
+        models.Add("shapes", TestGraphs.Identity(Protocol.DataType.Fp32));
+        models.Set("Inference:Models:shapes:MaxQueueDelay", "00:00:00.200");
     }
 }
 

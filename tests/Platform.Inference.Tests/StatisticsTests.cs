@@ -9,33 +9,17 @@ namespace Platform.Inference.Tests;
 /// One server with <c>counted</c>, an MLP that batches up to 64 rows waiting up to 300 ms for company, and <c>unbatched</c>,
 /// the same MLP run request by request. Each test reads the statistics of its own model, so the counts are its own.
 /// </summary>
-public sealed class StatisticsFixture : IAsyncLifetime
+public sealed class StatisticsFixture : ServedModelsFixture
 {
     public static readonly byte[] Mlp = SampleModels.SampleModels.Mlp(4, [16], 3, seed: 11);
 
-    private readonly ModelFolder _models = new();
-
-    public Platform.Testing.InProcessServer Server { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override void Declare(ModelFolder models)
     {
-        _models.Add("counted", Mlp);
-        _models.Set("Inference:Models:counted:MaxBatchSize", "64");
-        _models.Set("Inference:Models:counted:MaxQueueDelay", "00:00:00.300");
-        _models.Add("unbatched", Mlp, version: "4");
-        _models.Set("Inference:Models:unbatched:MaxBatchSize", "1");
-        Server = await InferenceServer.StartAsync(_models.Settings);
-        Client = Server.CreateClient();
-        await InferenceServer.WaitUntilReadyAsync(Client);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await Server.DisposeAsync();
-        _models.Dispose();
+        models.Add("counted", Mlp);
+        models.Set("Inference:Models:counted:MaxBatchSize", "64");
+        models.Set("Inference:Models:counted:MaxQueueDelay", "00:00:00.300");
+        models.Add("unbatched", Mlp, version: "4");
+        models.Set("Inference:Models:unbatched:MaxBatchSize", "1");
     }
 }
 
