@@ -55,5 +55,6 @@ public sealed class ServerApiTests(ProtocolFixture fixture) : IClassFixture<Prot
         Assert.Contains("/v2/models/{name}/infer", document);
         Assert.Contains("/v2/models/{name}/versions/{version}/infer", document);
         Assert.Contains("/v2/repository/models/{name}/load", document);
+        Assert.Contains("/v2/models/{name}/versions/{version}/stats", document);
     }
 }

@@ -107,6 +107,24 @@ public sealed class StatisticsTests(StatisticsFixture fixture) : IClassFixture<S
         Assert.Contains(named, message);
     }
 
+    [Fact]
+    public void Batch_sizes_beyond_the_tables_limit_count_in_the_totals_only()
+    {
+        var statistics = new Metrics.ModelStatistics("many-sizes", "1");
+        var phases = new Runtime.RunPhases(TimeSpan.FromTicks(1), TimeSpan.FromTicks(2), TimeSpan.FromTicks(3));
+        var sizes = Enumerable.Range(1, Metrics.ModelStatistics.MaxBatchSizes + 100).ToList();
+
+        foreach (var size in sizes.Append(1))
+        {
+            statistics.Executed(size, phases);
+        }
+
+        Assert.Equal(sizes.Count + 1, statistics.Executions);
+        Assert.Equal(sizes.Sum(size => (long)size) + 1, statistics.Inferences);
+        Assert.Equal(Enumerable.Range(1, Metrics.ModelStatistics.MaxBatchSizes).Select(size => (long)size), statistics.Batches.Select(batch => batch.Size));
+        Assert.Equal(new Metrics.DurationStatistic(2, 400), statistics.Batches[0].ComputeInfer);
+    }
+
     private async Task<List<JsonNode?>> StatsAsync(string path) =>
         (await (await Client.GetAsync(path, Cancellation)).ReadJsonAsync())["model_stats"]!.AsArray().ToList();
 

@@ -10,6 +10,9 @@ namespace Platform.Inference.Metrics;
 /// </summary>
 public sealed class ModelStatistics(string model, string version)
 {
+    /// <summary>How many batch sizes <see cref="Batches"/> keeps apart.</summary>
+    public const int MaxBatchSizes = 1024;
+
     private readonly ConcurrentDictionary<long, BatchStatistics> _batches = new();
     private long _success;
     private long _successNanoseconds;
@@ -124,12 +127,19 @@ public sealed class ModelStatistics(string model, string version)
         Ended();
     }
 
-    /// <summary>One session run of <paramref name="rows"/> rows.</summary>
+    /// <summary>
+    /// One session run of <paramref name="rows"/> rows. Batch sizes beyond the first <see cref="MaxBatchSizes"/> are counted
+    /// in the totals only, so that clients sending every size there is cannot make the table grow without end.
+    /// </summary>
     public void Executed(long rows, RunPhases phases)
     {
         Interlocked.Increment(ref _executions);
         Interlocked.Add(ref _inferences, rows);
-        _batches.GetOrAdd(rows, size => new BatchStatistics(size)).Add(phases);
+        if (!_batches.TryGetValue(rows, out var batch) && _batches.Count < MaxBatchSizes)
+        {
+            batch = _batches.GetOrAdd(rows, size => new BatchStatistics(size));
+        }
+        batch?.Add(phases);
     }
 
     /// <summary>A request's time in the queue, and the phases of the run that served it (a batch's whole run counts for each of its requests, as in Triton).</summary>
