@@ -116,7 +116,7 @@ public sealed class StatisticsTests(StatisticsFixture fixture) : IClassFixture<S
 
         foreach (var size in sizes.Append(1))
         {
-            statistics.Executed(size, phases);
+            statistics.Executed(size, requests: 1, phases);
         }
 
         Assert.Equal(sizes.Count + 1, statistics.Executions);

@@ -23,9 +23,9 @@ public static class StatisticsApi
         return app;
     }
 
-    private static Ok<ModelStatsResponse> All(InferenceMetrics metrics) => TypedResults.Ok(new ModelStatsResponse(metrics.Models.Select(Describe).ToList()));
+    private static Results<Ok<ModelStatsResponse>, OipError> All(InferenceMetrics metrics, ModelRepository repository) => Stats(null, metrics, repository);
 
-    private static Results<Ok<ModelStatsResponse>, OipError> Stats(string name, InferenceMetrics metrics, ModelRepository repository, string? version = null)
+    private static Results<Ok<ModelStatsResponse>, OipError> Stats(string? name, InferenceMetrics metrics, ModelRepository repository, string? version = null)
     {
         var (models, error) = Select(metrics, repository, name, version);
         return models is null ? error! : TypedResults.Ok(new ModelStatsResponse(models.Select(Describe).ToList()));

@@ -31,7 +31,7 @@ public sealed class InferenceMetrics
     public string Render()
     {
         var text = new StringBuilder();
-        var models = Models.ToList();
+        var models = Models;
         Counter(text, "nv_inference_request_success", "Number of successful inference requests, all batch sizes", models, model => model.Success);
         text.Append("# HELP nv_inference_request_failure Number of failed inference requests, all batch sizes\n# TYPE nv_inference_request_failure counter\n");
         foreach (var model in models)
@@ -43,11 +43,11 @@ public sealed class InferenceMetrics
         }
         Counter(text, "nv_inference_count", "Number of inferences performed (does not include cached requests)", models, model => model.Inferences);
         Counter(text, "nv_inference_exec_count", "Number of model executions performed (does not include cached requests)", models, model => model.Executions);
-        Counter(text, "nv_inference_request_duration_us", "Cumulative inference request duration in microseconds (includes cached requests)", models, model => model.RequestMicroseconds);
-        Counter(text, "nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds (includes cached requests)", models, model => model.QueueMicroseconds);
-        Counter(text, "nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds (does not include cached requests)", models, model => model.ComputeInputMicroseconds);
-        Counter(text, "nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds (does not include cached requests)", models, model => model.ComputeInferMicroseconds);
-        Counter(text, "nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds (does not include cached requests)", models, model => model.ComputeOutputMicroseconds);
+        Counter(text, "nv_inference_request_duration_us", "Cumulative inference request duration in microseconds (includes cached requests)", models, model => Microseconds(model.Succeeded));
+        Counter(text, "nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds (includes cached requests)", models, model => Microseconds(model.Queue));
+        Counter(text, "nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds (does not include cached requests)", models, model => Microseconds(model.ComputeInput));
+        Counter(text, "nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds (does not include cached requests)", models, model => Microseconds(model.ComputeInfer));
+        Counter(text, "nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds (does not include cached requests)", models, model => Microseconds(model.ComputeOutput));
         Series(text, "nv_inference_pending_request_count", "gauge", "Instantaneous number of pending requests awaiting execution per-model.", models, model => model.Pending);
 
         var routes = _egress.OrderBy(route => route.Key.From, StringComparer.Ordinal).ThenBy(route => route.Key.To, StringComparer.Ordinal).ToList();
@@ -64,10 +64,12 @@ public sealed class InferenceMetrics
         return text.ToString();
     }
 
-    private static void Counter(StringBuilder text, string name, string help, List<ModelStatistics> models, Func<ModelStatistics, long> value) =>
+    private static long Microseconds(DurationStatistic duration) => duration.Nanoseconds / 1000;
+
+    private static void Counter(StringBuilder text, string name, string help, IReadOnlyList<ModelStatistics> models, Func<ModelStatistics, long> value) =>
         Series(text, name, "counter", help, models, value);
 
-    private static void Series(StringBuilder text, string name, string type, string help, List<ModelStatistics> models, Func<ModelStatistics, long> value)
+    private static void Series(StringBuilder text, string name, string type, string help, IReadOnlyList<ModelStatistics> models, Func<ModelStatistics, long> value)
     {
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
         text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');

@@ -68,16 +68,6 @@ public sealed class ModelStatistics(string model, string version)
     /// <summary>Each batch size (rows per run) that ran, with its runs' phases, by size.</summary>
     public IReadOnlyList<BatchStatistics> Batches => _batches.Values.OrderBy(batch => batch.Size).ToList();
 
-    public long RequestMicroseconds => Succeeded.Nanoseconds / 1000;
-
-    public long QueueMicroseconds => Queue.Nanoseconds / 1000;
-
-    public long ComputeInputMicroseconds => ComputeInput.Nanoseconds / 1000;
-
-    public long ComputeInferMicroseconds => ComputeInfer.Nanoseconds / 1000;
-
-    public long ComputeOutputMicroseconds => ComputeOutput.Nanoseconds / 1000;
-
     /// <summary>Requests queued and not yet running: waiting in the queue, or taken into a batch that waits for company.</summary>
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -128,13 +118,18 @@ public sealed class ModelStatistics(string model, string version)
     }
 
     /// <summary>
-    /// One session run of <paramref name="rows"/> rows. Batch sizes beyond the first <see cref="MaxBatchSizes"/> are counted
-    /// in the totals only, so that clients sending every size there is cannot make the table grow without end.
+    /// One session run of <paramref name="rows"/> rows for <paramref name="requests"/> requests: each request counts the
+    /// run's whole phases, as in Triton. Batch sizes beyond the first <see cref="MaxBatchSizes"/> are counted in the totals
+    /// only, so that clients sending every size there is cannot make the table grow without end.
     /// </summary>
-    public void Executed(long rows, RunPhases phases)
+    public void Executed(long rows, int requests, RunPhases phases)
     {
         Interlocked.Increment(ref _executions);
         Interlocked.Add(ref _inferences, rows);
+        Interlocked.Add(ref _ran, requests);
+        Interlocked.Add(ref _inputNanoseconds, requests * Nanoseconds(phases.Input));
+        Interlocked.Add(ref _inferNanoseconds, requests * Nanoseconds(phases.Infer));
+        Interlocked.Add(ref _outputNanoseconds, requests * Nanoseconds(phases.Output));
         if (!_batches.TryGetValue(rows, out var batch) && _batches.Count < MaxBatchSizes)
         {
             batch = _batches.GetOrAdd(rows, size => new BatchStatistics(size));
@@ -142,15 +137,8 @@ public sealed class ModelStatistics(string model, string version)
         batch?.Add(phases);
     }
 
-    /// <summary>A request's time in the queue, and the phases of the run that served it (a batch's whole run counts for each of its requests, as in Triton).</summary>
-    public void Timed(TimeSpan queued, RunPhases phases)
-    {
-        Interlocked.Increment(ref _ran);
-        Interlocked.Add(ref _queueNanoseconds, Nanoseconds(queued));
-        Interlocked.Add(ref _inputNanoseconds, Nanoseconds(phases.Input));
-        Interlocked.Add(ref _inferNanoseconds, Nanoseconds(phases.Infer));
-        Interlocked.Add(ref _outputNanoseconds, Nanoseconds(phases.Output));
-    }
+    /// <summary>A request that ran waited <paramref name="queued"/> in the queue.</summary>
+    public void Waited(TimeSpan queued) => Interlocked.Add(ref _queueNanoseconds, Nanoseconds(queued));
 
     private void Ended()
     {

@@ -197,10 +197,10 @@ public sealed class ModelScheduler
         try
         {
             var results = _model.Run(batch.Select(pending => pending.Request).ToList(), out var phases);
-            _statistics.Executed(batch.Sum(pending => pending.Request.BatchSize), phases);
+            _statistics.Executed(batch.Sum(pending => pending.Request.BatchSize), batch.Count, phases);
             for (var i = 0; i < batch.Count; i++)
             {
-                _statistics.Timed(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started), phases);
+                _statistics.Waited(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started));
                 var (pending, result) = (batch[i], results[i]);
                 Complete(completion => completion.TrySetResult(result), pending);
             }
