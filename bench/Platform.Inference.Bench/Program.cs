@@ -32,6 +32,8 @@ try
     // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
     // would take the cores that HTTP needs).
     var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10) with { AllowSpinning = true };
+    // Rows of 1 MiB and little compute: what the server's HTTP path costs for large tensors (Inference:IoBlockBytes).
+    var wide = Mlp("mlp-wide", "MLP 262144-16-10 (1 MiB rows)", TimeSpan.Zero, 262144, [16], 10) with { MaxBatchSize = 8 };
     var sentence = MiniLm.Tokenize("The inference server batches requests from many clients into one ONNX Runtime run.");
     var miniLmPath = Path.Combine(folder, "minilm.onnx");
     MiniLm.WriteModel(miniLmPath);
@@ -54,6 +56,7 @@ try
         new(miniLm.Description, miniLm, 8, 8),
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 1, 1, Grpc: true),
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 8, 8, Grpc: true),
+        new(wide.Description, wide, 8, 8),
     ];
 
     var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;

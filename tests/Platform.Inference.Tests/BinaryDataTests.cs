@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Inference.Extensions;
 using Platform.Inference.Tests.Hosting;
 using static Platform.Inference.Tests.Hosting.BinaryResponse;
 using static Platform.Inference.Tests.Hosting.OipClient;
@@ -62,6 +65,15 @@ public sealed class BinaryDataTests(ProtocolFixture fixture) : IClassFixture<Pro
         var header = $$$"""{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","datatype":"BYTES","shape":[3,1],"parameters":{"binary_data_size":{{{binary.Length}}}}}]}""";
         var response = await ReadAsync(await PostAsync(Client, "identity-bytes", header, binary));
         Assert.Equal(binary, response.Binaries["output"]);
+    }
+
+    [Fact]
+    public async Task Kestrel_reads_and_writes_through_the_servers_large_blocks()
+    {
+        var factory = Assert.IsType<IoBlockPoolFactory>(fixture.Server.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
+        Assert.Equal(64 * 1024, factory.BlockBytes);
+        await PostAsync(Client, "mlp", """{"inputs":[{"name":"input","datatype":"FP32","shape":[2,4],"parameters":{"binary_data_size":32}}]}""", Bytes(TwoRows));
+        Assert.True(factory.BlocksAllocated > 0, "Kestrel did not take its buffers from the server's pool.");
     }
 
     [Fact]
