@@ -46,11 +46,11 @@ public sealed class IoBlockPool(int blockBytes, int retainedBlocks, Action? allo
         if (_free.TryDequeue(out var block))
         {
             Interlocked.Decrement(ref _freeCount);
-            block.Rented = true;
+            block.Take();
             return block;
         }
         allocated?.Invoke();
-        return new Block(this, GC.AllocateUninitializedArray<byte>(blockBytes, pinned: true)) { Rented = true };
+        return new Block(this, GC.AllocateUninitializedArray<byte>(blockBytes, pinned: true));
     }
 
     protected override void Dispose(bool disposing) => _free.Clear();
@@ -72,17 +72,19 @@ public sealed class IoBlockPool(int blockBytes, int retainedBlocks, Action? allo
         // The array is pinned for its whole life, so pinning this memory again (a socket send does) costs nothing.
         private readonly Memory<byte> _memory = MemoryMarshal.CreateFromPinnedArray(array, 0, array.Length);
 
-        public bool Rented { get; set; }
+        private int _rented = 1;
 
-        public Memory<byte> Memory => Rented ? _memory : throw new ObjectDisposedException(nameof(Block), "The block went back to its pool.");
+        public Memory<byte> Memory => Volatile.Read(ref _rented) == 1 ? _memory : throw new ObjectDisposedException(nameof(Block), "The block went back to its pool.");
 
+        public void Take() => Volatile.Write(ref _rented, 1);
+
+        /// <summary>Returns the block; a second return throws rather than let two renters share it.</summary>
         public void Dispose()
         {
-            if (!Rented)
+            if (Interlocked.Exchange(ref _rented, 0) == 0)
             {
                 throw new InvalidOperationException("The block went back to its pool twice.");
             }
-            Rented = false;
             pool.Return(this);
         }
     }
