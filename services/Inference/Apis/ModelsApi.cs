@@ -106,7 +106,7 @@ public static class ModelsApi
             using (lease)
             {
                 var outcome = await ModelAccess.InferAsync(lease,
-                    signature => InferenceRequestReader.Read(body.Span, HeaderLength(context.Request), signature), started, cancellationToken);
+                    signature => InferenceRequestReader.Read(body.Memory, HeaderLength(context.Request), signature), started, cancellationToken);
                 return outcome.Error ?? (Results<InferenceResult, OipError>)new InferenceResult(name, lease.Model.Version, outcome.Request!, outcome.Outputs!);
             }
         }

@@ -19,6 +19,9 @@ public sealed class RequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
+    /// <summary>The body; valid until this is disposed, when the buffer goes back to its pool.</summary>
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
     /// <summary>Reads the body; a body over <paramref name="limit"/> bytes gets 413 before (Content-Length) or as soon as (chunked) it shows.</summary>
     public static async Task<RequestBody> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ public static class GrpcRequestReader
                 {
                     throw new ProtocolException($"Input '{input.Name}' has contents, but the request carries raw_input_contents: send every input the same way.");
                 }
-                inputs.Add(InferenceRequestReader.Binary(input.Name, spec.Type, shape, count, raw[i].Span));
+                inputs.Add(InferenceRequestReader.Binary(input.Name, spec.Type, shape, count, raw[i].Memory));
             }
             else
             {

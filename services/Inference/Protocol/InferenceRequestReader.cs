@@ -18,9 +18,12 @@ public static class InferenceRequestReader
     private const string BinaryData = "binary_data";
     private const string BinaryDataOutput = "binary_data_output";
 
-    /// <param name="body">The whole request body.</param>
+    /// <param name="body">
+    /// The whole request body. Binary tensor data is not copied: the request's tensors point into it, so it must stay
+    /// unchanged until the request has run.
+    /// </param>
     /// <param name="headerLength">The <c>Inference-Header-Content-Length</c> header: how much of the body is JSON; null when absent (all of it).</param>
-    public static InferenceRequest Read(ReadOnlySpan<byte> body, long? headerLength, ModelSignature signature)
+    public static InferenceRequest Read(ReadOnlyMemory<byte> body, long? headerLength, ModelSignature signature)
     {
         if (headerLength is { } length && (length < 0 || length > body.Length))
         {
@@ -30,8 +33,8 @@ public static class InferenceRequestReader
         {
             return ReadRawBinary(body, signature);
         }
-        var json = headerLength is { } jsonLength ? body[..(int)jsonLength] : body;
-        var binary = headerLength is { } offset ? body[(int)offset..] : [];
+        var json = headerLength is { } jsonLength ? body.Span[..(int)jsonLength] : body.Span;
+        var binary = headerLength is { } offset ? body[(int)offset..] : ReadOnlyMemory<byte>.Empty;
         var header = ParseHeader(json);
         return Validate(header, json, binary, signature);
     }
@@ -220,7 +223,7 @@ public static class InferenceRequestReader
         return parameters;
     }
 
-    private static InferenceRequest Validate(RawRequest header, ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, ModelSignature signature)
+    private static InferenceRequest Validate(RawRequest header, ReadOnlySpan<byte> json, ReadOnlyMemory<byte> binary, ModelSignature signature)
     {
         if (header.Inputs is null)
         {
@@ -346,9 +349,14 @@ public static class InferenceRequestReader
         }
     }
 
-    /// <summary>A tensor from its data in the binary extension's layout (BYTES: a 4-byte little-endian length before each element), checked against the count its shape gives.</summary>
-    internal static TensorData Binary(string name, DataType type, long[] shape, long count, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// A tensor from its data in the binary extension's layout (BYTES: a 4-byte little-endian length before each element),
+    /// checked against the count its shape gives. Fixed-size elements stay where they are (the tensor points into
+    /// <paramref name="memory"/>); BYTES elements are copied out.
+    /// </summary>
+    internal static TensorData Binary(string name, DataType type, long[] shape, long count, ReadOnlyMemory<byte> memory)
     {
+        var data = memory.Span;
         if (!type.IsBytes)
         {
             // count * size cannot overflow here only if it is checked: a huge shape with a small declared size must fail cleanly.
@@ -358,7 +366,7 @@ public static class InferenceRequestReader
                 throw new ProtocolException(
                     $"Input '{name}' has {data.Length} bytes of binary data, but {count} {type} elements of shape {Format(shape)} take {(expected < 0 ? "more than 2^63" : expected)}.");
             }
-            return TensorData.Fixed(name, type, shape, data.ToArray());
+            return TensorData.Fixed(name, type, shape, memory);
         }
         // Every BYTES element takes at least its 4-byte length, which bounds the count before anything is allocated.
         if (count > data.Length / 4)
@@ -430,7 +438,7 @@ public static class InferenceRequestReader
     /// The binary extension's raw form (Inference-Header-Content-Length: 0): the body is the data of the model's only input,
     /// whose one free dimension (if any) follows from the byte count; every output comes back as binary data.
     /// </summary>
-    private static InferenceRequest ReadRawBinary(ReadOnlySpan<byte> body, ModelSignature signature)
+    private static InferenceRequest ReadRawBinary(ReadOnlyMemory<byte> body, ModelSignature signature)
     {
         if (signature.Inputs.Count != 1)
         {

@@ -104,7 +104,7 @@ public static class InferenceResponseWriter
             }
             return;
         }
-        ReadOnlySpan<byte> data = output.Data;
+        var data = output.Data.Span;
         var type = output.Type;
         if (type == DataType.Bool)
         {
@@ -198,9 +198,9 @@ public static class InferenceResponseWriter
     {
         if (!output.Type.IsBytes)
         {
-            for (var offset = 0; offset < output.Data!.Length && !body.Closed; offset += BufferedBody.FlushThreshold)
+            for (var offset = 0; offset < output.Data.Length && !body.Closed; offset += BufferedBody.FlushThreshold)
             {
-                body.Write(output.Data.AsSpan(offset, Math.Min(BufferedBody.FlushThreshold, output.Data.Length - offset)));
+                body.Write(output.Data.Span.Slice(offset, Math.Min(BufferedBody.FlushThreshold, output.Data.Length - offset)));
                 await body.FlushIfFullAsync(cancellationToken);
             }
             return;

@@ -6,7 +6,7 @@ namespace Platform.Inference.Protocol;
 /// </summary>
 public sealed class TensorData
 {
-    private TensorData(string name, DataType type, long[] shape, byte[]? data, byte[][]? strings)
+    private TensorData(string name, DataType type, long[] shape, ReadOnlyMemory<byte> data, byte[][]? strings)
     {
         Name = name;
         Type = type;
@@ -21,23 +21,26 @@ public sealed class TensorData
 
     public long[] Shape { get; }
 
-    /// <summary>The elements of a fixed-size datatype: <see cref="ElementCount"/> × <see cref="DataType.Size"/> bytes.</summary>
-    public byte[]? Data { get; }
+    /// <summary>
+    /// The elements of a fixed-size datatype: <see cref="ElementCount"/> × <see cref="DataType.Size"/> bytes (empty for BYTES).
+    /// An input's may point into the request's body, which outlives the request's run.
+    /// </summary>
+    public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>The elements of a BYTES tensor.</summary>
     public byte[][]? Strings { get; }
 
-    public long ElementCount => Type.IsBytes ? Strings!.Length : Data!.Length / Type.Size;
+    public long ElementCount => Type.IsBytes ? Strings!.Length : Data.Length / Type.Size;
 
     /// <summary>The size of the tensor in the binary data extension's encoding (BYTES: a 4-byte length before each element).</summary>
-    public long BinarySize => Type.IsBytes ? Strings!.Sum(element => 4L + element.Length) : Data!.Length;
+    public long BinarySize => Type.IsBytes ? Strings!.Sum(element => 4L + element.Length) : Data.Length;
 
-    /// <summary>The tensor in the binary data extension's layout, as one array: fixed-size elements as they are, BYTES elements each after its 4-byte little-endian length.</summary>
-    public byte[] ToBinary()
+    /// <summary>The tensor in the binary data extension's layout, in one piece: fixed-size elements as they are, BYTES elements each after its 4-byte little-endian length.</summary>
+    public ReadOnlyMemory<byte> ToBinary()
     {
         if (!Type.IsBytes)
         {
-            return Data!;
+            return Data;
         }
         var bytes = new byte[BinarySize];
         var offset = 0;
@@ -50,7 +53,7 @@ public sealed class TensorData
         return bytes;
     }
 
-    public static TensorData Fixed(string name, DataType type, long[] shape, byte[] data)
+    public static TensorData Fixed(string name, DataType type, long[] shape, ReadOnlyMemory<byte> data)
     {
         if (type.IsBytes)
         {
@@ -59,5 +62,5 @@ public sealed class TensorData
         return new TensorData(name, type, shape, data, null);
     }
 
-    public static TensorData OfStrings(string name, long[] shape, byte[][] strings) => new(name, DataType.Bytes, shape, null, strings);
+    public static TensorData OfStrings(string name, long[] shape, byte[][] strings) => new(name, DataType.Bytes, shape, ReadOnlyMemory<byte>.Empty, strings);
 }

@@ -29,8 +29,8 @@ internal static class TensorConversion
         var offset = 0;
         foreach (var part in parts)
         {
-            part.Data.AsSpan().CopyTo(target[offset..]);
-            offset += part.Data!.Length;
+            part.Data.Span.CopyTo(target[offset..]);
+            offset += part.Data.Length;
         }
         return value;
     }
