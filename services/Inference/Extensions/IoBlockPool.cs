@@ -8,8 +8,9 @@ namespace Platform.Inference.Extensions;
 /// <summary>
 /// Kestrel's I/O buffers in blocks of <see cref="InferenceOptions.IoBlockBytes"/> instead of its own pool's 4 KiB. A socket
 /// read fills at most one block, and each read wakes the request's reader once more: with 4 KiB blocks a single-row request
-/// of the benchmark's big MLP (4,439 bytes) took two reads and two wake-ups instead of one, and a 1 MiB tensor 256 of each. Blocks are pinned (as Kestrel's are) and reused; at most <see cref="RetainedBytes"/> of free
-/// blocks are kept, the rest left to the garbage collector, so a burst of connections does not hold memory for ever.
+/// of the benchmark's big MLP (4,439 bytes) took two reads and two wake-ups instead of one, and a 1 MiB tensor 256 of each.
+/// Blocks are pinned (as Kestrel's are) and reused; at most <see cref="RetainedBytes"/> of free blocks are kept, the rest
+/// left to the garbage collector, so a burst of connections does not hold memory for ever.
 /// </summary>
 public sealed class IoBlockPoolFactory(int blockBytes) : IMemoryPoolFactory<byte>
 {
