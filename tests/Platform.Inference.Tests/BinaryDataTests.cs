@@ -77,6 +77,24 @@ public sealed class BinaryDataTests(ProtocolFixture fixture) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task With_io_block_bytes_0_kestrel_keeps_its_own_pool_and_large_tensors_still_arrive_whole()
+    {
+        using var models = new ModelFolder();
+        models.Add("identity", TestGraphs.Identity(Protocol.DataType.Fp32));
+        models.Set("Inference:IoBlockBytes", "0");
+        await using var server = await InferenceServer.StartAsync(models.Settings);
+        using var client = server.CreateClient();
+        await InferenceServer.WaitUntilReadyAsync(client);
+        Assert.IsNotType<IoBlockPoolFactory>(server.Services.GetService<IMemoryPoolFactory<byte>>());
+
+        // 200 KB: about 50 of Kestrel's 4 KiB blocks, each read on its own.
+        var floats = Enumerable.Range(0, 50_000).Select(i => i * 0.5f).ToArray();
+        var header = $$$"""{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","datatype":"FP32","shape":[1,50000],"parameters":{"binary_data_size":{{{floats.Length * 4}}}}}]}""";
+        var response = await ReadAsync(await PostAsync(client, "identity", header, Bytes(floats)));
+        Assert.Equal(floats, response.Floats("output"));
+    }
+
+    [Fact]
     public async Task Large_binary_outputs_arrive_whole_in_both_forms()
     {
         // Past the 64 KiB at which the response is sent in parts (within the fixture's 256 KiB request limit): 240 KB of floats, and 600 BYTES elements of 300 bytes.
