@@ -57,7 +57,6 @@ try
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 1, 1, Grpc: true),
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 8, 8, Grpc: true),
         new(wide.Description, wide, 8, 8),
-        new(wide.Description, wide, 1, 1),
     ];
 
     var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;

@@ -90,9 +90,7 @@ public static class ModelsApi
         RequestBody body;
         try
         {
-            // Binary tensor data starts after the JSON; a bad header length is refused once the body is read.
-            var jsonLength = long.TryParse(context.Request.Headers[InferenceResponseWriter.HeaderLengthHeader], out var declared) ? declared : 0;
-            body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, cancellationToken, alignedAt: Math.Max(0, jsonLength));
+            body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, cancellationToken);
         }
         catch (ProtocolException exception)
         {

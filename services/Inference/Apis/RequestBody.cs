@@ -7,29 +7,23 @@ namespace Platform.Inference.Apis;
 /// <summary>A request body read whole into a pooled buffer, never beyond the configured limit.</summary>
 public sealed class RequestBody : IDisposable
 {
-    private readonly int _start;
     private byte[]? _buffer;
 
-    private RequestBody(byte[] buffer, int start, int length)
+    private RequestBody(byte[] buffer, int length)
     {
         _buffer = buffer;
-        _start = start;
         Length = length;
     }
 
     public int Length { get; }
 
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(_start, Length);
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
     /// <summary>The body; valid until this is disposed, when the buffer goes back to its pool.</summary>
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(_start, Length);
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
-    /// <summary>
-    /// Reads the body; a body over <paramref name="limit"/> bytes gets 413 before (Content-Length) or as soon as (chunked) it
-    /// shows. The byte at <paramref name="alignedAt"/> (where binary tensor data starts) lands 8-byte aligned, so that a
-    /// lone request's tensor can be handed to ONNX Runtime where it lies.
-    /// </summary>
-    public static async Task<RequestBody> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken, long alignedAt = 0)
+    /// <summary>Reads the body; a body over <paramref name="limit"/> bytes gets 413 before (Content-Length) or as soon as (chunked) it shows.</summary>
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -39,15 +33,13 @@ public sealed class RequestBody : IDisposable
         {
             size.MaxRequestBodySize = limit;
         }
-        // An array's elements start 8-byte aligned, and stay so when the collector moves it.
-        var start = (int)((8 - alignedAt % 8) % 8);
-        var buffer = Rent(start + Math.Clamp(request.ContentLength ?? 64 * 1024, 1024, limit));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 64 * 1024, 1024, limit));
         var length = 0;
         try
         {
             while (true)
             {
-                var capacity = Math.Min(buffer.Length - start, limit);
+                var capacity = Math.Min(buffer.Length, limit);
                 if (length == capacity)
                 {
                     if (capacity == limit)
@@ -59,26 +51,20 @@ public sealed class RequestBody : IDisposable
                         }
                         break;
                     }
-                    var larger = Rent(start + Math.Min((long)(buffer.Length - start) * 2, limit));
-                    if (larger.Length <= buffer.Length)
-                    {
-                        // No array is larger (a limit near 2 GiB): the body is too large for this server.
-                        ArrayPool<byte>.Shared.Return(larger);
-                        throw TooLarge(null, buffer.Length - start);
-                    }
-                    buffer.AsSpan(start, length).CopyTo(larger.AsSpan(start));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
+                    buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                     continue;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(start + length, capacity - length), cancellationToken);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, capacity - length), cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
                 length += read;
             }
-            return new RequestBody(buffer, start, length);
+            return new RequestBody(buffer, length);
         }
         catch (BadHttpRequestException exception)
         {
@@ -91,8 +77,6 @@ public sealed class RequestBody : IDisposable
             throw;
         }
     }
-
-    private static byte[] Rent(long bytes) => ArrayPool<byte>.Shared.Rent((int)Math.Min(bytes, Array.MaxLength));
 
     private static ProtocolException TooLarge(long? length, int limit) =>
         new($"The request body{(length is null ? "" : $" is {length} bytes; it")} exceeds the limit of {limit} bytes (Inference:MaxRequestBytes).",

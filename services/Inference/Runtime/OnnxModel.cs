@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Inference.Protocol;
 
@@ -95,12 +94,11 @@ public sealed class OnnxModel : IDisposable
         var started = Stopwatch.GetTimestamp();
         var outputNames = OutputNames(requests);
         var inputValues = new List<OrtValue>(Signature.Inputs.Count);
-        var pins = new List<GCHandle>();
         try
         {
             foreach (var spec in Signature.Inputs)
             {
-                inputValues.Add(TensorConversion.ToOrtValue(spec, requests.Select(request => request.Inputs.First(input => input.Name == spec.Name)).ToList(), pins));
+                inputValues.Add(TensorConversion.ToOrtValue(spec, requests.Select(request => request.Inputs.First(input => input.Name == spec.Name)).ToList()));
             }
             var stacked = Stopwatch.GetTimestamp();
             using var results = _session.Run(_runOptions, Signature.Inputs.Select(spec => spec.Name).ToList(), inputValues, outputNames);
@@ -126,10 +124,6 @@ public sealed class OnnxModel : IDisposable
             foreach (var value in inputValues)
             {
                 value.Dispose();
-            }
-            foreach (var pin in pins)
-            {
-                pin.Free();
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Platform.Inference.Protocol;
 
@@ -7,17 +6,9 @@ namespace Platform.Inference.Runtime;
 /// <summary>Moves tensors between the server's form and ONNX Runtime values, stacking and splitting along the batch dimension.</summary>
 internal static class TensorConversion
 {
-    /// <summary>
-    /// One input value made of the given tensors stacked along their first dimension. A lone tensor of a fixed-size datatype
-    /// whose bytes lie in an array, aligned for its elements, is not copied: the value points at them, pinned by a handle
-    /// added to <paramref name="pins"/>, which the caller frees once the value is no longer used.
-    /// </summary>
-    public static OrtValue ToOrtValue(TensorSpec spec, IReadOnlyList<TensorData> parts, ICollection<GCHandle> pins)
+    /// <summary>One input value made of the given tensors stacked along their first dimension (one tensor: as it is).</summary>
+    public static OrtValue ToOrtValue(TensorSpec spec, IReadOnlyList<TensorData> parts)
     {
-        if (parts.Count == 1 && InPlace(spec, parts[0], pins) is { } inPlace)
-        {
-            return inPlace;
-        }
         var shape = parts[0].Shape.ToArray();
         if (parts.Count > 1)
         {
@@ -42,23 +33,6 @@ internal static class TensorConversion
             offset += part.Data.Length;
         }
         return value;
-    }
-
-    private static OrtValue? InPlace(TensorSpec spec, TensorData part, ICollection<GCHandle> pins)
-    {
-        if (spec.Type.IsBytes || part.Data.IsEmpty || !MemoryMarshal.TryGetArray(part.Data, out var bytes))
-        {
-            return null;
-        }
-        var pin = GCHandle.Alloc(bytes.Array, GCHandleType.Pinned);
-        var address = pin.AddrOfPinnedObject() + bytes.Offset;
-        if (address % spec.Type.Size != 0)
-        {
-            pin.Free();
-            return null;
-        }
-        pins.Add(pin);
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, spec.Type.OrtType, part.Shape, address, bytes.Count);
     }
 
     public static TensorData FromOrtValue(string name, OrtValue value)
