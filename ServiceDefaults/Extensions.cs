@@ -24,10 +24,19 @@ public static class Extensions
     private const string MassTransitTelemetryName = "MassTransit";
 
     /// <summary>
-    /// The most traces a second this service starts (a request arriving with a sampled parent is traced regardless); unset:
-    /// every one. The AppHost sets it for local runs, where every trace goes to the dashboard.
+    /// The most traces a second this service starts; a request that arrives with a sampled parent is traced regardless, so
+    /// a trace stays whole across services. Unset: <see cref="DefaultMaxTracesPerSecond"/>, unless OpenTelemetry's own
+    /// <c>OTEL_TRACES_SAMPLER</c> is set, which then decides. 0: no limit of this service's own (every request, or what
+    /// <c>OTEL_TRACES_SAMPLER</c> says).
     /// </summary>
     public const string MaxTracesPerSecondKey = "Telemetry:MaxTracesPerSecond";
+
+    /// <summary>
+    /// Enough whole traces to follow a person clicking around or a load test; not one per request. A trace of every request
+    /// costs each request its recording (and its export, where one is set up), and locally the dashboard took a third of the
+    /// machine taking them in (docs/benchmarks.md).
+    /// </summary>
+    public const double DefaultMaxTracesPerSecond = 20;
 
     /// <summary>Activity sources and meters of Platform's own code start with this prefix.</summary>
     public const string PlatformTelemetryPrefix = "Platform.";
@@ -55,7 +64,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        var maxTracesPerSecond = builder.Configuration.GetValue<double?>(MaxTracesPerSecondKey);
+        var maxTracesPerSecond = MaxTracesPerSecond(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -63,7 +72,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(MassTransitTelemetryName)
                 .AddMeter(PlatformTelemetryPrefix + "*"))
-            .WithTracing(tracing => (maxTracesPerSecond is > 0 ? tracing.SetSampler(new ParentBasedSampler(new RateLimitingSampler(maxTracesPerSecond.Value))) : tracing)
+            .WithTracing(tracing => (maxTracesPerSecond > 0 ? tracing.SetSampler(new ParentBasedSampler(new RateLimitingSampler(maxTracesPerSecond))) : tracing)
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(MassTransitTelemetryName)
                 .AddSource(PlatformTelemetryPrefix + "*")
@@ -78,6 +87,16 @@ public static class Extensions
         }
 
         return builder;
+    }
+
+    private static double MaxTracesPerSecond(IConfiguration configuration)
+    {
+        var configured = configuration.GetValue<double?>(MaxTracesPerSecondKey);
+        if (configured is { } rate && !(rate >= 0 && double.IsFinite(rate)))
+        {
+            throw new InvalidOperationException($"{MaxTracesPerSecondKey} is {rate}: it must be 0 (trace every request) or a number of traces a second.");
+        }
+        return configured ?? (string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]) ? DefaultMaxTracesPerSecond : 0);
     }
 
     /// <summary>

@@ -5,7 +5,6 @@ namespace Platform.AppHost.Infrastructure;
 public static class ProjectLaunch
 {
     private const string MetricExportIntervalMilliseconds = "5000";
-    private const string MaxTracesPerSecond = "20";
     private const string CallCountThreshold = "200";
 
     /// <summary>
@@ -44,10 +43,6 @@ public static class ProjectLaunch
         // (Delaying the recompilation instead, DOTNET_TC_CallCountingDelayMs=2000, left the request paths unoptimised under
         // load: a third of the requests per second. docs/benchmarks.md)
         project.WithEnvironment("DOTNET_TC_CallCountThreshold", CallCountThreshold);
-        // Every trace goes to the dashboard, which under load took a third of this machine's two cores ingesting them
-        // (docs/benchmarks.md): each service starts at most this many traces a second, whole across services; a person
-        // clicking around stays far below it.
-        project.WithEnvironment("Telemetry__MaxTracesPerSecond", MaxTracesPerSecond);
         var program = BuiltProgram(new TProject().ProjectPath);
         if (!File.Exists(program))
         {

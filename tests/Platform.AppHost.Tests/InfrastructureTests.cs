@@ -89,7 +89,6 @@ public sealed class InfrastructureTests(AppHostFixture fixture)
             var variables = snapshot.Snapshot.EnvironmentVariables.Where(variable => variable.IsFromSpec).ToDictionary(variable => variable.Name, variable => variable.Value);
             Assert.Equal("0", variables.GetValueOrDefault("DOTNET_TieredPGO"));
             Assert.Equal("5000", variables.GetValueOrDefault("OTEL_METRIC_EXPORT_INTERVAL"));
-            Assert.Equal("20", variables.GetValueOrDefault("Telemetry__MaxTracesPerSecond"));
         }
     }
 
