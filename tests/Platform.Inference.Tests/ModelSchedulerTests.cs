@@ -11,7 +11,7 @@ namespace Platform.Inference.Tests;
 /// A real ONNX Runtime session runs the MLP; each test awaits without the test's context, so that a continuation runs on
 /// whichever thread completed the request.
 /// </summary>
-public sealed class ModelSchedulerTests : IDisposable
+public sealed class ModelSchedulerTests : IAsyncDisposable
 {
     private const int Inputs = 256;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -56,25 +56,58 @@ public sealed class ModelSchedulerTests : IDisposable
         Assert.Equal(("Inference worker", false), threads[2]);
     }
 
+    [Fact]
+    public async Task A_request_whose_client_goes_while_the_worker_drops_a_cancelled_one_is_still_answered()
+    {
+        var options = new RuntimeOptions { IntraOpThreads = 1, MaxBatchSize = 8, MaxQueueDelay = TimeSpan.FromMilliseconds(300) };
+        using var model = OnnxModel.Load(_path, options);
+        var scheduler = new ModelScheduler(model, options, new ModelStatistics("mlp", "1"));
+        using var stays = new CancellationTokenSource();
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        try
+        {
+            // One batch of two: the second's client has gone, and the first's goes while the worker drops the second (the
+            // dropped request's caller code runs on the worker's thread, as a handler's does).
+            var first = scheduler.ScheduleAsync(Request(rows: 1, batchKey: "mlp"), stays.Token);
+            var dropped = scheduler.ScheduleAsync(Request(rows: 1, batchKey: "mlp"), gone.Token);
+            _ = dropped.ContinueWith(_ => stays.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropped.WaitAsync(Timeout, TestContext.Current.CancellationToken));
+            // Decided to run before its client went: it gets its answer, rather than waiting for ever.
+            var outputs = await first.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+            Assert.Equal([1L, 10L], outputs.Single().Shape);
+        }
+        finally
+        {
+            await scheduler.StopAsync().WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        }
+    }
+
     private static async Task<(string? Name, bool PoolThread)> Continuation(Task<IReadOnlyList<TensorData>> scheduled)
     {
         await scheduled.ConfigureAwait(false);
         return (Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread);
     }
 
-    private static InferenceRequest Request(int rows)
+    private static InferenceRequest Request(int rows, string? batchKey = null)
     {
         var values = Enumerable.Range(0, rows * Inputs).Select(i => i % 7 / 7f).ToArray();
         return new InferenceRequest
         {
             Inputs = [TensorData.Fixed("input", DataType.Fp32, [rows, Inputs], MemoryMarshal.AsBytes(values.AsSpan()).ToArray())],
             BatchSize = rows,
+            BatchKey = batchKey,
         };
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Awaited, not waited on: a test that ends on the worker's own thread (where its answer continued) disposes there, and
+    /// blocking that thread until the worker stops would wait out the whole timeout.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        _scheduler.StopAsync().Wait(Timeout);
+        await _scheduler.StopAsync().WaitAsync(Timeout);
         _model.Dispose();
         File.Delete(_path);
     }

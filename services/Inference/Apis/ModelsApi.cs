@@ -96,19 +96,19 @@ public static class ModelsApi
         {
             return new OipError(exception.StatusCode, exception.Message);
         }
-        using (body)
+        // Binary inputs are read where they lie in the body, and the result written after this returns still holds the
+        // request: the body goes back to its pool when the response is done, not before.
+        context.Response.RegisterForDispose(body);
+        var (lease, error) = ModelAccess.Lease(repository, name, version);
+        if (lease is null)
         {
-            var (lease, error) = ModelAccess.Lease(repository, name, version);
-            if (lease is null)
-            {
-                return error!;
-            }
-            using (lease)
-            {
-                var outcome = await ModelAccess.InferAsync(lease,
-                    signature => InferenceRequestReader.Read(body.Memory, HeaderLength(context.Request), signature), started, cancellationToken);
-                return outcome.Error ?? (Results<InferenceResult, OipError>)new InferenceResult(name, lease.Model.Version, outcome.Request!, outcome.Outputs!);
-            }
+            return error!;
+        }
+        using (lease)
+        {
+            var outcome = await ModelAccess.InferAsync(lease,
+                signature => InferenceRequestReader.Read(body.Memory, HeaderLength(context.Request), signature), started, cancellationToken);
+            return outcome.Error ?? (Results<InferenceResult, OipError>)new InferenceResult(name, lease.Model.Version, outcome.Request!, outcome.Outputs!);
         }
     }
 

@@ -167,13 +167,19 @@ public sealed class ModelScheduler
     private void Execute(List<PendingInference> batch)
     {
         _statistics.Dequeued(batch.Count);
-        // A client that went away while waiting needs no answer; its rows would only slow the others.
-        foreach (var gone in batch.Where(pending => pending.CancellationToken.IsCancellationRequested))
+        // A client that went away while waiting needs no answer; its rows would only slow the others. Which ones went is
+        // decided once: completing one can run its caller's code here, meanwhile another client may go, and a request
+        // dropped on a second look would be neither run nor answered.
+        if (batch.Exists(IsGone))
         {
-            _statistics.Fail(FailureReason.Canceled, gone.EnqueuedAt);
-            Complete(completion => completion.TrySetCanceled(gone.CancellationToken), gone);
+            var gone = batch.FindAll(IsGone);
+            batch.RemoveAll(gone.Contains);
+            foreach (var pending in gone)
+            {
+                _statistics.Fail(FailureReason.Canceled, pending.EnqueuedAt);
+                Complete(completion => completion.TrySetCanceled(pending.CancellationToken), pending);
+            }
         }
-        batch.RemoveAll(pending => pending.CancellationToken.IsCancellationRequested);
         if (batch.Count == 0)
         {
             return;
@@ -190,6 +196,8 @@ public sealed class ModelScheduler
             }
         }
     }
+
+    private static bool IsGone(PendingInference pending) => pending.CancellationToken.IsCancellationRequested;
 
     private void Run(List<PendingInference> batch)
     {
