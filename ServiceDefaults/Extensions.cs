@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -45,6 +47,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddIoBlockPool();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -53,6 +56,23 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Kestrel reads and writes through <see cref="IoBlockPoolFactory"/>'s larger blocks, unless <c>IoBlocks:BlockBytes</c> is 0.
+    /// Kestrel's own factory is internal, so with 0 nothing is registered and Kestrel keeps it; otherwise the size comes
+    /// from the validated options, so that a bad value stops the service with its reason.
+    /// </summary>
+    public static TBuilder AddIoBlockPool<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<IoBlockOptions>().BindConfiguration(IoBlockOptions.SectionName)
+            .Validate(options => options.IsValid, IoBlockOptions.Rule).ValidateOnStart();
+        if (builder.Configuration.GetValue<int?>($"{IoBlockOptions.SectionName}:{nameof(IoBlockOptions.BlockBytes)}") is not 0)
+        {
+            builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services =>
+                new IoBlockPoolFactory(services.GetRequiredService<IOptions<IoBlockOptions>>().Value.BlockBytes));
+        }
         return builder;
     }
 

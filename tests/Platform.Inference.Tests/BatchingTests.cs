@@ -209,14 +209,12 @@ public sealed class BatchingTests(BatchingFixture fixture) : IClassFixture<Batch
             ["Inference:LocalStore"] = "missing",
             ["Inference:RefreshInterval"] = "00:00:00",
             ["Inference:GrpcPort"] = "70000",
-            ["Inference:IoBlockBytes"] = "1000",
         }));
         Assert.Contains("MaxBatchSize", exception.Message);
         Assert.Contains("Bad_Name", exception.Message);
         Assert.Contains("LocalStore", exception.Message);
         Assert.Contains("RefreshInterval", exception.Message);
         Assert.Contains("GrpcPort", exception.Message);
-        Assert.Contains("IoBlockBytes", exception.Message);
     }
 
     private async Task<long> PendingAsync() =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Platform.Inference.Extensions;
 using Platform.Inference.Tests.Hosting;
 using static Platform.Inference.Tests.Hosting.BinaryResponse;
@@ -77,11 +78,11 @@ public sealed class BinaryDataTests(ProtocolFixture fixture) : IClassFixture<Pro
     }
 
     [Fact]
-    public async Task With_io_block_bytes_0_kestrel_keeps_its_own_pool_and_large_tensors_still_arrive_whole()
+    public async Task With_block_bytes_0_kestrel_keeps_its_own_pool_and_large_tensors_still_arrive_whole()
     {
         using var models = new ModelFolder();
         models.Add("identity", TestGraphs.Identity(Protocol.DataType.Fp32));
-        models.Set("Inference:IoBlockBytes", "0");
+        models.Set("IoBlocks:BlockBytes", "0");
         await using var server = await InferenceServer.StartAsync(models.Settings);
         using var client = server.CreateClient();
         await InferenceServer.WaitUntilReadyAsync(client);

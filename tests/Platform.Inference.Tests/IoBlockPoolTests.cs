@@ -1,8 +1,10 @@
-using Platform.Inference.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Inference.Tests.Hosting;
 
 namespace Platform.Inference.Tests;
 
-/// <summary>The pool of Kestrel's I/O blocks (<c>Inference:IoBlockBytes</c>).</summary>
+/// <summary>The pool of Kestrel's I/O blocks that every service uses (ServiceDefaults, <c>IoBlocks:BlockBytes</c>).</summary>
 public sealed class IoBlockPoolTests
 {
     [Fact]
@@ -38,6 +40,14 @@ public sealed class IoBlockPoolTests
     {
         using var pool = new IoBlockPoolFactory(4096).Create();
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(4097));
+    }
+
+    [Fact]
+    public async Task A_block_size_below_4_KiB_stops_the_service_with_the_rule()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            InferenceServer.StartAsync(new Dictionary<string, string?> { ["IoBlocks:BlockBytes"] = "1000" }));
+        Assert.Contains(IoBlockOptions.Rule, exception.Message);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Grpc;
 using Platform.Inference.Metrics;
@@ -29,12 +28,6 @@ public static class ApplicationServiceExtensions
             }
         });
 
-        if (builder.Configuration.GetValue<int?>($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.IoBlockBytes)}") is not 0)
-        {
-            // Read through the validated options, so that a bad value stops the server with its reason.
-            builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(services =>
-                new IoBlockPoolFactory(services.GetRequiredService<IOptions<InferenceOptions>>().Value.IoBlockBytes));
-        }
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton<ArtifactCache>();
         builder.Services.AddSingleton<ModelRepository>();

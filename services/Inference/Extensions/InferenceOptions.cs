@@ -22,13 +22,6 @@ public sealed class InferenceOptions
     [Range(1024, int.MaxValue)]
     public int MaxRequestBytes { get; set; } = 64 * 1024 * 1024;
 
-    /// <summary>
-    /// The size of Kestrel's I/O buffer blocks (see <see cref="IoBlockPoolFactory"/>): a socket read fills at most one, so a
-    /// request larger than a block takes a read and a wake-up per block. 0: Kestrel's own pool, of 4 KiB blocks.
-    /// </summary>
-    [Range(0, 1024 * 1024)]
-    public int IoBlockBytes { get; set; } = 64 * 1024;
-
     /// <summary>How often models declared by alias are resolved again, so that a lost event cannot leave a stale version serving.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);

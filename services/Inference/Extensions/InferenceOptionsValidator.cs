@@ -20,10 +20,6 @@ internal sealed class InferenceOptionsValidator(IServiceProvider services) : IVa
         {
             yield return $"{section}:LocalStore '{local}' is not a store configured under Storage:Stores.";
         }
-        if (options.IoBlockBytes is > 0 and < 4096)
-        {
-            yield return $"{section}:IoBlockBytes must be 0 (Kestrel's own pool) or from 4096 to 1048576.";
-        }
         foreach (var problem in options.Defaults.Problems($"{section}:Defaults"))
         {
             yield return problem;
