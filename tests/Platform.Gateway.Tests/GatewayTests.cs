@@ -217,6 +217,53 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Contains("64 bytes", body.RootElement.GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("4096", true)]
+    [InlineData("4096", false)]
+    public async Task A_large_body_arrives_whole_whether_kept_in_memory_or_in_a_temporary_file(string? inMemoryBytes, bool withLength)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (inMemoryBytes is not null)
+        {
+            settings["Gateway:InMemoryBodyBytes"] = inMemoryBytes;
+        }
+        await using var gateway = await fixture.StartGatewayAsync(settings);
+        await fixture.WaitUntilEveryCloudAnswersAsync(gateway);
+        // 20,000 rows as binary data: 320 KB, several of Kestrel's blocks, of the kept body's blocks and of its file's writes.
+        const int rows = 20_000;
+        var values = Enumerable.Range(0, rows * 4).Select(i => i % 13 / 13f).ToArray();
+        var header = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            inputs = new[] { new { name = "input", shape = new[] { rows, 4 }, datatype = "FP32", parameters = new { binary_data_size = values.Length * 4 } } },
+        }));
+        byte[] body = [.. header, .. System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())];
+        HttpContent Content(bool sized)
+        {
+            HttpContent content = sized ? new ByteArrayContent(body) : new StreamContent(Unsized(body));
+            content.Headers.ContentType = new("application/octet-stream");
+            content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString());
+            return content;
+        }
+
+        using var gatewayClient = gateway.CreateClient();
+        using var throughGateway = await gatewayClient.PostAsync("/v2/models/mlp/infer", Content(withLength), Cancellation);
+        using var directClient = fixture.Inference["aws"]!.CreateClient();
+        using var direct = await directClient.PostAsync("/v2/models/mlp/infer", Content(sized: true), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, throughGateway.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.Equal(Outputs(await direct.Content.ReadAsStringAsync(Cancellation)), Outputs(await throughGateway.Content.ReadAsStringAsync(Cancellation)));
+
+        static string Outputs(string response)
+        {
+            using var json = JsonDocument.Parse(response);
+            var output = json.RootElement.GetProperty("outputs")[0];
+            Assert.Equal(rows * 3, output.GetProperty("data").GetArrayLength());
+            return output.GetRawText();
+        }
+    }
+
     private static Stream Unsized(byte[] bytes)
     {
         var pipe = new System.IO.Pipelines.Pipe();

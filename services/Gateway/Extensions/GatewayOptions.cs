@@ -57,6 +57,13 @@ public sealed class GatewayOptions
     [Range(0, int.MaxValue)]
     public int MaxRetriedBodyBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// A kept request body stays in memory up to this size, and goes to a temporary file beyond it. Each request in flight
+    /// can hold this much memory.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int InMemoryBodyBytes { get; set; } = 8 * 1024 * 1024;
+
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
@@ -40,7 +39,7 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         var started = Stopwatch.GetTimestamp();
         var grpc = GrpcCalls.IsCall(context.Request);
         var settings = options.Value;
-        if (!await BufferBodyAsync(context, settings.MaxRetriedBodyBytes))
+        if (!await BufferBodyAsync(context, settings.MaxRetriedBodyBytes, settings.InMemoryBodyBytes))
         {
             var tooLarge = $"The request body is larger than the gateway's limit of {settings.MaxRetriedBodyBytes} bytes.";
             await (grpc
@@ -126,10 +125,10 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
     }
 
     /// <summary>
-    /// Reads the whole body into a rewindable buffer (memory up to 1 MiB, then a temp file), so every attempt can send it
-    /// again, whether the client gave its length or streamed it chunked; false when it exceeds <paramref name="limit"/>.
+    /// Reads the whole body into a rewindable buffer (<see cref="BodyBuffer"/>), so every attempt can send it again, whether
+    /// the client gave its length or streamed it chunked; false when it exceeds <paramref name="limit"/>.
     /// </summary>
-    private static async Task<bool> BufferBodyAsync(HttpContext context, int limit)
+    private static async Task<bool> BufferBodyAsync(HttpContext context, int limit, int inMemoryBytes)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
         {
@@ -139,33 +138,22 @@ public sealed class FailoverForwarder(IHttpForwarder forwarder, Clouds clouds, G
         {
             return false;
         }
-        // Counted here rather than by the buffer's own limit, whose exception does not say how far it got.
-        context.Request.EnableBuffering(bufferThreshold: 1024 * 1024);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            long total = 0;
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            var kept = await BodyBuffer.ReadAsync(context.Request.Body, context.Request.ContentLength, limit, inMemoryBytes, context.RequestAborted);
+            if (kept is null)
             {
-                total += read;
-                if (total > limit)
-                {
-                    return false;
-                }
+                return false;
             }
+            context.Response.RegisterForDisposeAsync(kept);
+            context.Request.Body = kept;
+            return true;
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Past the server's own body limit (Kestrel's MaxRequestBodySize), where that is the lower one.
             return false;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        context.Request.Body.Position = 0;
-        return true;
     }
 
     /// <summary>Clears what a failed attempt left, so the next one starts clean: the forwarder's error, the status, the body position.</summary>
