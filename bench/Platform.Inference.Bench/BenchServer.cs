@@ -23,6 +23,8 @@ public sealed class BenchServer : IAsyncDisposable
     private readonly TimeSpan _warmUp;
 
     private readonly GrpcChannel _channel;
+    private readonly Uri _http2;
+    private readonly Dictionary<GatewayHop, ServiceProcess> _gateways = [];
 
     private BenchServer(ServiceProcess process, string folder, TimeSpan warmUp, int grpcPort)
     {
@@ -30,7 +32,8 @@ public sealed class BenchServer : IAsyncDisposable
         _folder = folder;
         _warmUp = warmUp;
         _client = process.CreateClient();
-        _channel = GrpcChannel.ForAddress(new UriBuilder(process.BaseAddress) { Port = grpcPort }.Uri);
+        _http2 = new UriBuilder(process.BaseAddress) { Port = grpcPort }.Uri;
+        _channel = GrpcChannel.ForAddress(_http2);
     }
 
     /// <param name="warmUp">How long each case's load runs before it is measured: long enough for the JIT to finish tiering up the request path, which otherwise takes a share of the cores being measured.</param>
@@ -74,12 +77,13 @@ public sealed class BenchServer : IAsyncDisposable
     /// Sends <paramref name="model"/>'s single-row request with wrk at <paramref name="concurrency"/> for <paramref name="duration"/>,
     /// after a warm-up when <paramref name="warmUp"/> is set, and reads the mean dynamic batch of the measured part off the server's metrics.
     /// </summary>
-    public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration, bool warmUp)
+    public async Task<Measurement> LoadAsync(BenchModel model, int concurrency, TimeSpan duration, bool warmUp, GatewayHop gateway = GatewayHop.None)
     {
         var (body, headerLength) = model.BinaryRequest();
         var bodyPath = Path.Combine(_folder, $"{model.Name}.request");
         await File.WriteAllBytesAsync(bodyPath, body);
-        var request = new WrkRequest(new Uri(_process.BaseAddress, $"/v2/models/{model.Name}/infer"), "POST", bodyPath, new Dictionary<string, string>
+        var server = gateway == GatewayHop.None ? _process.BaseAddress : await GatewayAsync(model, gateway);
+        var request = new WrkRequest(new Uri(server, $"/v2/models/{model.Name}/infer"), "POST", bodyPath, new Dictionary<string, string>
         {
             ["Content-Type"] = "application/octet-stream",
             ["Inference-Header-Content-Length"] = headerLength.ToString(CultureInfo.InvariantCulture),
@@ -89,6 +93,26 @@ public sealed class BenchServer : IAsyncDisposable
             await Wrk.RunAsync(request, concurrency, _warmUp, RequestTimeout);
         }
         return await MeasureAsync(model, () => Wrk.RunAsync(request, concurrency, duration, RequestTimeout));
+    }
+
+    /// <summary>
+    /// The platform's gateway, as its own process from its build output, with this server as its one cloud, spoken to over
+    /// HTTP/1.1 on its HTTP port or over HTTP/2 on its gRPC port (as the AppHost sets it up); started the first time a case
+    /// goes through it.
+    /// </summary>
+    private async Task<Uri> GatewayAsync(BenchModel model, GatewayHop hop)
+    {
+        if (!_gateways.TryGetValue(hop, out var gateway))
+        {
+            _gateways[hop] = gateway = await ServiceProcess.StartAsync("services/Gateway", "Platform.Gateway", new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Gateway:Clouds:local:Url"] = (hop == GatewayHop.Http2 ? _http2 : _process.BaseAddress).ToString(),
+                ["Gateway:Clouds:local:Http2"] = hop == GatewayHop.Http2 ? "true" : "false",
+            });
+        }
+        await gateway.WaitUntilHealthyAsync(ReadyTimeout, $"/v2/models/{model.Name}/ready");
+        return gateway.BaseAddress;
     }
 
     /// <summary>
@@ -149,6 +173,10 @@ public sealed class BenchServer : IAsyncDisposable
     {
         _client.Dispose();
         _channel.Dispose();
+        foreach (var gateway in _gateways.Values)
+        {
+            await gateway.DisposeAsync();
+        }
         await _process.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

@@ -32,7 +32,8 @@ try
     // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
     // would take the cores that HTTP needs).
     var medium = Mlp("mlp-medium", "MLP 512-1024-1024-10", TimeSpan.Zero, 512, [1024, 1024], 10) with { AllowSpinning = true };
-    // Rows of 1 MiB and little compute: what the server's HTTP path costs for large tensors (Inference:IoBlockBytes).
+    // Rows of 1 MiB and little compute: what the server's HTTP path costs for large tensors (IoBlocks:BlockBytes), and the
+    // gateway's in front of it (Gateway:InMemoryBodyBytes).
     var wide = Mlp("mlp-wide", "MLP 262144-16-10 (1 MiB rows)", TimeSpan.Zero, 262144, [16], 10) with { MaxBatchSize = 8 };
     var sentence = MiniLm.Tokenize("The inference server batches requests from many clients into one ONNX Runtime run.");
     var miniLmPath = Path.Combine(folder, "minilm.onnx");
@@ -57,6 +58,8 @@ try
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 1, 1, Grpc: true),
         new($"{medium.Description}, over gRPC (a .NET client in the benchmark's process)", medium, 8, 8, Grpc: true),
         new(wide.Description, wide, 8, 8),
+        new($"{wide.Description}, through the gateway (HTTP/1.1 to the server, as deployed)", wide, 8, 8, Gateway: GatewayHop.Http1),
+        new($"{wide.Description}, through the gateway (HTTP/2 to the server, as the AppHost runs it)", wide, 8, 8, Gateway: GatewayHop.Http2),
     ];
 
     var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;
@@ -81,7 +84,7 @@ try
                 serverRuns.Add(serverRun[benchCase.Model].Measure(benchCase.BaselineBatch, duration / rounds));
                 served.Add(benchCase.Grpc
                     ? await server.GrpcLoadAsync(benchCase.Model, benchCase.Concurrency, duration / rounds, warmUp: round == 0)
-                    : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration / rounds, warmUp: round == 0));
+                    : await server.LoadAsync(benchCase.Model, benchCase.Concurrency, duration / rounds, warmUp: round == 0, benchCase.Gateway));
             }
             var arranged = Arranged(benchCase.Model);
             results.Add(new BenchResult(benchCase, Measurement.Combine(served), Measurement.Combine(baselines), Measurement.Combine(serverRuns),
