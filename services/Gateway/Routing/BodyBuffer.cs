@@ -14,7 +14,7 @@ public static class BodyBuffer
 {
     private const int BlockBytes = 64 * 1024;
 
-    private static readonly RecyclableMemoryStreamManager Memory = new(new RecyclableMemoryStreamManager.Options
+    private static readonly RecyclableMemoryStreamManager Pool = new(new RecyclableMemoryStreamManager.Options
     {
         BlockSize = BlockBytes,
         // Free blocks kept for the next requests; beyond this they are left to the garbage collector.
@@ -28,7 +28,7 @@ public static class BodyBuffer
     /// </summary>
     public static async Task<Stream?> ReadAsync(Stream body, long? length, long limit, int inMemoryBytes, CancellationToken cancellationToken)
     {
-        Stream kept = Memory.GetStream(nameof(BodyBuffer), Math.Min(length ?? 0, inMemoryBytes));
+        Stream kept = Pool.GetStream(nameof(BodyBuffer), Math.Min(length ?? 0, inMemoryBytes));
         byte[]? chunk = null;
         try
         {
