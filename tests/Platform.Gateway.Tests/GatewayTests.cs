@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Platform.Gateway.Apis;
 using Platform.Gateway.Routing;
 using Platform.Testing;
@@ -230,36 +233,81 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
         await using var gateway = await fixture.StartGatewayAsync(settings);
         await fixture.WaitUntilEveryCloudAnswersAsync(gateway);
-        // 20,000 rows as binary data: 320 KB, several of Kestrel's blocks, of the kept body's blocks and of its file's writes.
-        const int rows = 20_000;
-        var values = Enumerable.Range(0, rows * 4).Select(i => i % 13 / 13f).ToArray();
-        var header = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-        {
-            inputs = new[] { new { name = "input", shape = new[] { rows, 4 }, datatype = "FP32", parameters = new { binary_data_size = values.Length * 4 } } },
-        }));
-        byte[] body = [.. header, .. System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())];
-        HttpContent Content(bool sized)
-        {
-            HttpContent content = sized ? new ByteArrayContent(body) : new StreamContent(Unsized(body));
-            content.Headers.ContentType = new("application/octet-stream");
-            content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString());
-            return content;
-        }
 
         using var gatewayClient = gateway.CreateClient();
-        using var throughGateway = await gatewayClient.PostAsync("/v2/models/mlp/infer", Content(withLength), Cancellation);
+        using var throughGateway = await gatewayClient.PostAsync("/v2/models/mlp/infer", LargeRequest.Content(withLength), Cancellation);
         using var directClient = fixture.Inference["aws"]!.CreateClient();
-        using var direct = await directClient.PostAsync("/v2/models/mlp/infer", Content(sized: true), Cancellation);
+        using var direct = await directClient.PostAsync("/v2/models/mlp/infer", LargeRequest.Content(sized: true), Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, throughGateway.StatusCode);
         Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
-        Assert.Equal(Outputs(await direct.Content.ReadAsStringAsync(Cancellation)), Outputs(await throughGateway.Content.ReadAsStringAsync(Cancellation)));
+        Assert.Equal(await LargeRequest.OutputsAsync(direct), await LargeRequest.OutputsAsync(throughGateway));
+    }
 
-        static string Outputs(string response)
+    [Theory]
+    [InlineData(null)]
+    [InlineData("4096")]
+    public async Task A_large_body_the_first_cloud_refuses_is_sent_whole_again_to_the_next(string? inMemoryBytes)
+    {
+        // A gateway not yet asked for only-gcp has not probed the clouds for it, so aws, the preferred cloud, is tried first
+        // and answers 404 (no such model there): the kept body, in memory or in its file, is sent a second time, to gcp.
+        var settings = new Dictionary<string, string?>
         {
-            using var json = JsonDocument.Parse(response);
+            ["Gateway:PreferredCloud"] = "aws",
+            ["Gateway:Policy"] = "NearestFirst",
+        };
+        if (inMemoryBytes is not null)
+        {
+            settings["Gateway:InMemoryBodyBytes"] = inMemoryBytes;
+        }
+        await using var gateway = await fixture.StartGatewayAsync(settings);
+        await fixture.WaitUntilEveryCloudAnswersAsync(gateway);
+        using var failovers = new MetricCollector<long>(gateway.Services.GetRequiredService<IMeterFactory>(), "Platform.Gateway", "platform.gateway.failovers");
+
+        using var gatewayClient = gateway.CreateClient();
+        using var throughGateway = await gatewayClient.PostAsync("/v2/models/only-gcp/infer", LargeRequest.Content(sized: true), Cancellation);
+        using var directClient = fixture.Inference["gcp"]!.CreateClient();
+        using var direct = await directClient.PostAsync("/v2/models/only-gcp/infer", LargeRequest.Content(sized: true), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, throughGateway.StatusCode);
+        Assert.Equal("gcp", throughGateway.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
+        Assert.Equal(await LargeRequest.OutputsAsync(direct), await LargeRequest.OutputsAsync(throughGateway));
+        var failover = Assert.Single(failovers.GetMeasurementSnapshot());
+        Assert.Equal("aws", failover.Tags["cloud"]);
+        Assert.Equal("HTTP 404", failover.Tags["reason"]);
+    }
+
+    /// <summary>
+    /// 20,000 rows of the MLP's four inputs as binary data: 320 KB, several of Kestrel's blocks, of the kept body's blocks and
+    /// of its file's writes.
+    /// </summary>
+    private static class LargeRequest
+    {
+        private const int Rows = 20_000;
+
+        private static readonly byte[] Header = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            inputs = new[] { new { name = "input", shape = new[] { Rows, 4 }, datatype = "FP32", parameters = new { binary_data_size = Rows * 4 * sizeof(float) } } },
+        }));
+
+        private static readonly byte[] Body =
+            [.. Header, .. System.Runtime.InteropServices.MemoryMarshal.AsBytes(Enumerable.Range(0, Rows * 4).Select(i => i % 13 / 13f).ToArray().AsSpan())];
+
+        /// <summary>With its length, or streamed chunked (no Content-Length).</summary>
+        public static HttpContent Content(bool sized)
+        {
+            HttpContent content = sized ? new ByteArrayContent(Body) : new StreamContent(Unsized(Body));
+            content.Headers.ContentType = new("application/octet-stream");
+            content.Headers.Add("Inference-Header-Content-Length", Header.Length.ToString());
+            return content;
+        }
+
+        /// <summary>The answer's one output, as JSON text, after checking it has a value for every row.</summary>
+        public static async Task<string> OutputsAsync(HttpResponseMessage response)
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
             var output = json.RootElement.GetProperty("outputs")[0];
-            Assert.Equal(rows * 3, output.GetProperty("data").GetArrayLength());
+            Assert.Equal(Rows * 3, output.GetProperty("data").GetArrayLength());
             return output.GetRawText();
         }
     }
