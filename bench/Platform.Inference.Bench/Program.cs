@@ -28,6 +28,9 @@ try
     // The same model as two instances (Triton's instance count) of one intra-op thread each, in batches of half the clients:
     // two runs at once, neither waiting for the other's threads, while the other half's answers and next requests cross HTTP.
     var computeInstances = compute with { Name = "mlp-compute-2x16", MaxBatchSize = 16, Instances = 2, IntraOpThreads = 1 };
+    // The same model on every core but one, the baseline too: the served rate against raw `Run` when the HTTP path and the
+    // load generator have a core of their own instead of taking theirs from ONNX Runtime's, as they do when it has them all.
+    var spareCore = compute with { Name = "mlp-compute-spare-core", IntraOpThreads = Math.Max(1, Environment.ProcessorCount - 1) };
     // No delay: at concurrency 1 a worker would wait out every delay for company that never comes. Spinning: a run of this
     // model is shorter than waking a sleeping intra-op thread is worth (the big MLP's runs are long, and there the spinning
     // would take the cores that HTTP needs).
@@ -60,14 +63,18 @@ try
         new(wide.Description, wide, 8, 8),
         new($"{wide.Description}, through the gateway (HTTP/1.1 to the server, as deployed)", wide, 8, 8, Gateway: GatewayHop.Http1),
         new($"{wide.Description}, through the gateway (HTTP/2 to the server, as the AppHost runs it)", wide, 8, 8, Gateway: GatewayHop.Http2),
+        new($"{compute.Description} (compute-bound), {spareCore.IntraOpThreads} intra-op threads: a core left for HTTP and wrk", spareCore, 32, 32),
     ];
 
     var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;
     cases = [.. cases.Where((_, index) => only is null || only.Contains(index + 1))];
     // Each case's baseline runs just before it, while the server idles, so that both see the same load on the machine.
     var models = cases.Select(benchCase => benchCase.Model).Distinct().ToList();
-    var raw = models.ToDictionary(model => model, model => new RawOnnx(model, intraOpThreads));
-    var serverRun = models.ToDictionary(model => model, model => new ServerRun(model, intraOpThreads));
+    // The baseline, and the server's run path in process, run one batch at a time on as many intra-op threads as the server's
+    // instances of the model have together.
+    int Threads(BenchModel model) => model.IntraOpThreads is { } each ? each * model.Instances : intraOpThreads;
+    var raw = models.ToDictionary(model => model, model => new RawOnnx(model, Threads(model)));
+    var serverRun = models.ToDictionary(model => model, model => new ServerRun(model, Threads(model)));
     var results = new List<BenchResult>();
     Measurement httpFloor;
     try
@@ -102,7 +109,7 @@ try
 
     Console.WriteLine($"{Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd}, server built {RepositoryPaths.Configuration}, " +
         $"intra-op threads {intraOpThreads} (server and baseline" +
-        string.Concat(models.Where(model => model.IntraOpThreads is not null).Select(model => $"; {model.Name}: {model.IntraOpThreads} in each of the server's {model.Instances} instances")) +
+        string.Concat(models.Where(model => model.IntraOpThreads is not null).Select(model => $"; {model.Name}: {model.IntraOpThreads} in each of the server's {model.Instances} instances, {Threads(model)} for the baseline")) +
         "), MaxBatchSize and MaxQueueDelay " +
         string.Join(", ", models.Select(model => $"{model.Name} {model.MaxBatchSize} and {model.MaxQueueDelay.TotalMilliseconds} ms")) +
         $", intra-op spinning for {string.Join(", ", models.Where(model => model.AllowSpinning).Select(model => model.Name).DefaultIfEmpty("none"))}" +
