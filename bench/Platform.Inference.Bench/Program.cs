@@ -63,7 +63,7 @@ try
         new(wide.Description, wide, 8, 8),
         new($"{wide.Description}, through the gateway (HTTP/1.1 to the server, as deployed)", wide, 8, 8, Gateway: GatewayHop.Http1),
         new($"{wide.Description}, through the gateway (HTTP/2 to the server, as the AppHost runs it)", wide, 8, 8, Gateway: GatewayHop.Http2),
-        new($"{compute.Description} (compute-bound), {spareCore.IntraOpThreads} intra-op threads: a core left for HTTP and wrk", spareCore, 32, 32),
+        new($"{compute.Description} (compute-bound), {spareCore.IntraOpThreads} intra-op thread{(spareCore.IntraOpThreads == 1 ? "" : "s")}: a core left for HTTP and wrk", spareCore, 32, 32),
     ];
 
     var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToHashSet() : null;
