@@ -250,7 +250,8 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     public async Task A_large_body_the_first_cloud_refuses_is_sent_whole_again_to_the_next(string? inMemoryBytes)
     {
         // A gateway not yet asked for only-gcp has not probed the clouds for it, so aws, the preferred cloud, is tried first
-        // and answers 404 (no such model there): the kept body, in memory or in its file, is sent a second time, to gcp.
+        // and answers 404 (no such model there), and so may azure if it answers probes faster than gcp: the kept body, in
+        // memory or in its file, is sent again to each next cloud, whole.
         var settings = new Dictionary<string, string?>
         {
             ["Gateway:PreferredCloud"] = "aws",
@@ -272,9 +273,11 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Equal(HttpStatusCode.OK, throughGateway.StatusCode);
         Assert.Equal("gcp", throughGateway.Headers.GetValues(FailoverForwarder.ServedByHeader).Single());
         Assert.Equal(await LargeRequest.OutputsAsync(direct), await LargeRequest.OutputsAsync(throughGateway));
-        var failover = Assert.Single(failovers.GetMeasurementSnapshot());
-        Assert.Equal("aws", failover.Tags["cloud"]);
-        Assert.Equal("HTTP 404", failover.Tags["reason"]);
+        var failedOver = failovers.GetMeasurementSnapshot();
+        Assert.NotEmpty(failedOver);
+        Assert.Equal("aws", failedOver[0].Tags["cloud"]);
+        Assert.All(failedOver, failover => Assert.Equal("HTTP 404", failover.Tags["reason"]));
+        Assert.DoesNotContain(failedOver, failover => Equals(failover.Tags["cloud"], "gcp"));
     }
 
     /// <summary>
